@@ -1,0 +1,16 @@
+from .ledger import LedgerAccount, LedgerLeg, LedgerTransaction
+from .loan import InterestAccrual, Loan
+from .margin_account import MarginAccount
+from .notification import Notification
+from .user import User
+
+__all__ = [
+    "InterestAccrual",
+    "LedgerAccount",
+    "LedgerLeg",
+    "LedgerTransaction",
+    "Loan",
+    "MarginAccount",
+    "Notification",
+    "User",
+]

@@ -1,0 +1,21 @@
+"""The write paths of customer accounts: one database transaction each."""
+
+from .deposits import deposit_credit, withdrawal_create
+from .ledger import Leg, ledger_post
+from .loans import loan_borrow, loan_repay
+from .mode import margin_mode_disable, margin_mode_enable, totp_verify
+from .transfers import Direction, transfer
+
+__all__ = [
+    "Direction",
+    "Leg",
+    "deposit_credit",
+    "ledger_post",
+    "loan_borrow",
+    "loan_repay",
+    "margin_mode_disable",
+    "margin_mode_enable",
+    "totp_verify",
+    "transfer",
+    "withdrawal_create",
+]

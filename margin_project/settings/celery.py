@@ -1,0 +1,42 @@
+"""Celery: Redis when a URL is given, else kombu's filesystem transport.
+
+The filesystem transport passes messages between processes through a folder,
+so web, worker and beat work together on a fresh machine with no server.
+"""
+
+from .env import BASE_DIR, env
+
+_redis_url = env("REDIS_URL", default="")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=_redis_url or "filesystem://")
+
+_broker_dir = env("CELERY_BROKER_DIR", default=str(BASE_DIR / "var" / "broker"))
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": f"{_broker_dir}/queue",
+        "data_folder_out": f"{_broker_dir}/queue",
+        "processed_folder": f"{_broker_dir}/processed",
+        "store_processed": False,
+    }
+else:
+    # Redis: a message not acknowledged within this time is delivered again.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_ENABLE_UTC = True
+# Work is acknowledged only once done, and redelivered if the worker dies: every
+# task is idempotent, so running twice is safe while losing one is not.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The filesystem transport has no fanout: no remote control/broadcast there.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False

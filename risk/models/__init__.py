@@ -1,0 +1,20 @@
+from .alert import StaffAlert
+from .asset import Asset, CollateralTier
+from .liquidation import LineKind, Liquidation, LiquidationLine
+from .margin_call import MarginCall, RatioSnapshot, StatusChange
+from .price import AssetPrice
+from .settings import RiskSettings
+
+__all__ = [
+    "Asset",
+    "AssetPrice",
+    "CollateralTier",
+    "LineKind",
+    "Liquidation",
+    "LiquidationLine",
+    "MarginCall",
+    "RatioSnapshot",
+    "RiskSettings",
+    "StaffAlert",
+    "StatusChange",
+]

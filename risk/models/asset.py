@@ -1,0 +1,94 @@
+"""Assets and their collateral-factor tiers."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from margin_project.models import TimestampedModel
+from margin_project.money import ExactDecimalField
+
+
+class Asset(TimestampedModel):
+    symbol = models.CharField(
+        max_length=16,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9]{2,16}$", "Symbols are 2-16 capital letters/digits.")],
+    )
+    name = models.CharField(max_length=64)
+    precision = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(18)],
+        help_text="Decimal places of amounts in this asset (at most 18).",
+    )
+    is_collateral = models.BooleanField(
+        "collateral", default=True, help_text="Counts as collateral in the margin wallet."
+    )
+    is_borrowable = models.BooleanField("borrowable", default=False)
+    daily_interest_rate = ExactDecimalField(
+        max_digits=20,
+        decimal_places=12,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Simple interest per day as a fraction (0.0002 = 0.02% a day).",
+    )
+    liquidation_priority = models.PositiveIntegerField(
+        default=100, help_text="Lower numbers are sold first in a liquidation."
+    )
+    borrow_limit = ExactDecimalField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Most principal one account may owe in this asset; empty = no cap.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["symbol"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(precision__lte=18), name="asset_precision_max_18"),
+        ]
+
+    def __str__(self) -> str:
+        return self.symbol
+
+    def clean(self) -> None:
+        if self.symbol:
+            self.symbol = self.symbol.upper()
+
+
+class CollateralTier(TimestampedModel):
+    """One band of position value (quote asset) and its collateral factor.
+
+    Bands apply progressively like tax brackets; an empty ``up_to`` is unbounded.
+    """
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="tiers")
+    up_to = ExactDecimalField(
+        null=True,
+        blank=True,
+        help_text="Upper bound of the band in USDT value; empty = no upper bound.",
+    )
+    factor = ExactDecimalField(
+        max_digits=10,
+        decimal_places=6,
+        help_text="Collateral factor in (0, 1].",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["asset", models.F("up_to").asc(nulls_last=True)]
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "up_to"], name="tier_unique_bound"),
+        ]
+
+    def __str__(self) -> str:
+        bound = f"≤ {self.up_to:,}" if self.up_to is not None else "no limit"
+        return f"{self.asset} {bound}: {self.factor}"
+
+    def clean(self) -> None:
+        if self.factor is not None and not (Decimal(0) < self.factor <= Decimal(1)):
+            raise ValidationError({"factor": "A collateral factor must be above 0 and at most 1."})
+        if self.up_to is not None and self.up_to <= 0:
+            raise ValidationError({"up_to": "A band's upper bound must be positive."})

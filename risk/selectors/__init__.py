@@ -1,0 +1,3 @@
+from .terms import MarketSnapshot, market_snapshot, thresholds_current
+
+__all__ = ["MarketSnapshot", "market_snapshot", "thresholds_current"]

@@ -1,0 +1,49 @@
+"""Building blocks for tests that go through the real services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import LedgerAccount, LedgerLeg, LedgerTransaction
+from accounts.models.ledger import AccountKind
+from accounts.services import deposit_credit, margin_mode_enable, transfer
+from accounts.services.audit import ledger_audit
+
+from .conftest import totp_code, totp_device
+
+_refs = iter(range(1, 10**9))
+
+
+def fund_margin(user, **amounts: str) -> None:
+    """Deposit to spot and move to margin, as a customer would."""
+    for symbol, amount in amounts.items():
+        deposit_credit(user=user, asset=symbol, amount=amount, reference=f"test-{next(_refs)}")
+        transfer(user=user, asset=symbol, amount=amount, direction="to_margin")
+
+
+def enable_mode(user) -> None:
+    totp_device(user)
+    # A used code cannot be replayed: move the device's counter back for repeated test setup.
+    TOTPDevice.objects.filter(user=user).update(last_t=-1)
+    margin_mode_enable(user=user, otp_code=totp_code(user))
+
+
+def balance(user, kind: AccountKind, symbol: str) -> Decimal:
+    row = LedgerAccount.objects.filter(owner=user, kind=kind, asset__symbol=symbol).first()
+    return row.balance if row else Decimal(0)
+
+
+def ledger_state() -> tuple:
+    """Everything money: to compare before and after a refused operation."""
+    return (
+        tuple(LedgerAccount.objects.order_by("id").values_list("id", "balance")),
+        LedgerTransaction.objects.count(),
+        LedgerLeg.objects.count(),
+    )
+
+
+def assert_ledger_balanced() -> None:
+    report = ledger_audit()
+    assert report.ok, (report.unbalanced_transactions, report.balance_mismatches, report.asset_totals)
