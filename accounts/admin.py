@@ -21,7 +21,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(MarginAccount)
 class MarginAccountAdmin(ReadOnlyAdmin):
-    list_display = ("user", "multi_asset_mode", "status", "margin_ratio", "collateral_value", "liability_value")
+    list_display = (
+        "user",
+        "multi_asset_mode",
+        "status",
+        "margin_ratio",
+        "collateral_value",
+        "liability_value",
+    )
     list_filter = ("status", "multi_asset_mode")
     search_fields = ("user__username", "user__email")
 

@@ -4,6 +4,7 @@ from .deposits import deposit_credit, withdrawal_create
 from .ledger import Leg, ledger_post
 from .loans import loan_borrow, loan_repay
 from .mode import margin_mode_disable, margin_mode_enable, totp_verify
+from .notifications import notifications_mark_read
 from .transfers import Direction, transfer
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "loan_repay",
     "margin_mode_disable",
     "margin_mode_enable",
+    "notifications_mark_read",
     "totp_verify",
     "transfer",
     "withdrawal_create",

@@ -109,6 +109,7 @@ AXES_RESET_ON_SUCCESS = True
 
 OTP_TOTP_ISSUER = "Margin desk"
 
+from .api import *  # noqa: E402,F403
 from .celery import *  # noqa: E402,F403
 from .email import *  # noqa: E402,F403
 

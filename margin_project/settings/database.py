@@ -21,6 +21,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": env("SQLITE_TEST_PATH", default=str(BASE_DIR / "var" / "test.sqlite3"))
     }
 else:
+    # Lets parallel runs on one server keep their test databases apart.
+    if env("TEST_DB_NAME", default=""):
+        DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME")}
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
