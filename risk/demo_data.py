@@ -6,7 +6,12 @@ interest per day; BNB is cheaper to borrow than BTC/ETH, stablecoins dearer.
 
 from decimal import Decimal as D
 
-BIG = ((D("50000000"), D("0.90")), (D("100000000"), D("0.85")), (D("200000000"), D("0.80")), (None, D("0.70")))
+BIG = (
+    (D("50000000"), D("0.90")),
+    (D("100000000"), D("0.85")),
+    (D("200000000"), D("0.80")),
+    (None, D("0.70")),
+)
 
 # symbol, name, precision, price, tiers, collateral, borrowable, daily rate, priority, borrow limit
 ASSETS = [
@@ -17,8 +22,30 @@ ASSETS = [
     ("DAI", "Dai", 8, D("0.9999"), ((None, D("1.00")),), False, False, D("0"), 14, None),
     ("BTC", "Bitcoin", 8, D("60000"), BIG, True, True, D("0.00010"), 20, D("200")),
     ("ETH", "Ethereum", 8, D("3000"), BIG, True, True, D("0.00010"), 21, D("3000")),
-    ("BNB", "BNB", 8, D("600"), ((D("20000000"), D("0.85")), (None, D("0.75"))), True, True, D("0.00004"), 22, D("20000")),
-    ("SOL", "Solana", 8, D("200"), ((D("10000000"), D("0.80")), (None, D("0.70"))), True, True, D("0.00015"), 30, None),
+    (
+        "BNB",
+        "BNB",
+        8,
+        D("600"),
+        ((D("20000000"), D("0.85")), (None, D("0.75"))),
+        True,
+        True,
+        D("0.00004"),
+        22,
+        D("20000"),
+    ),
+    (
+        "SOL",
+        "Solana",
+        8,
+        D("200"),
+        ((D("10000000"), D("0.80")), (None, D("0.70"))),
+        True,
+        True,
+        D("0.00015"),
+        30,
+        None,
+    ),
     ("XRP", "XRP", 6, D("0.60"), ((None, D("0.75")),), True, True, D("0.00015"), 31, None),
     ("ADA", "Cardano", 6, D("0.50"), ((None, D("0.50")),), True, True, D("0.00018"), 40, None),
     ("DOGE", "Dogecoin", 8, D("0.15"), ((None, D("0.60")),), True, True, D("0.00020"), 41, None),

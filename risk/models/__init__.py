@@ -1,5 +1,6 @@
 from .alert import StaffAlert
 from .asset import Asset, CollateralTier
+from .lease import JobLease
 from .liquidation import LineKind, Liquidation, LiquidationLine
 from .margin_call import MarginCall, RatioSnapshot, StatusChange
 from .price import AssetPrice
@@ -9,6 +10,7 @@ __all__ = [
     "Asset",
     "AssetPrice",
     "CollateralTier",
+    "JobLease",
     "LineKind",
     "Liquidation",
     "LiquidationLine",

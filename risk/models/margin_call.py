@@ -70,3 +70,6 @@ class RatioSnapshot(models.Model):
     class Meta:
         ordering = ["-taken_at"]
         indexes = [models.Index(fields=["margin_account", "-taken_at"], name="snapshot_account_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.margin_account.user} at {self.taken_at:%Y-%m-%d %H:%M}: {self.margin_ratio}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from margin_project.errors import InvalidAmount, UnknownAsset
 from margin_project.money import places_of
 
 from ..models import Asset, AssetPrice
+from .notify import stale_price_alerts_resolve
 
 MAX_PRICE_PLACES = 18
 
@@ -44,11 +46,32 @@ def price_record(
         raise InvalidAmount("The price's time is in the future.", field="observed_at")
     current = AssetPrice.objects.select_for_update().filter(asset=asset).first()
     if current is None:
-        return AssetPrice.objects.create(
+        current = AssetPrice.objects.create(
             asset=asset, price=value, source=source[:64], observed_at=observed_at
         )
-    if observed_at < current.observed_at:
+    elif observed_at < current.observed_at:
         return current
-    current.price, current.source, current.observed_at = value, source[:64], observed_at
-    current.save(update_fields=["price", "source", "observed_at", "updated_at"])
+    else:
+        current.price, current.source, current.observed_at = value, source[:64], observed_at
+        current.save(update_fields=["price", "source", "observed_at", "updated_at"])
+    stale_price_alerts_resolve(asset=asset)
+    _queue_exposed_sweep(asset.pk)
     return current
+
+
+@transaction.atomic
+def prices_record(
+    *, quotes: Iterable[tuple[str, object]], source: str, observed_at: datetime | None = None
+) -> list[AssetPrice]:
+    """Record several prices at once: all or none (a feed's batch)."""
+    return [
+        price_record(asset=symbol, price=price, source=source, observed_at=observed_at)
+        for symbol, price in quotes
+    ]
+
+
+def _queue_exposed_sweep(asset_id: int) -> None:
+    """After commit, sweep the accounts exposed to the asset: a margin call within seconds."""
+    from ..tasks import sweep_asset_task
+
+    transaction.on_commit(lambda: sweep_asset_task.delay(asset_id))

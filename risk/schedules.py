@@ -1,0 +1,23 @@
+"""The beat schedules, stored with django-celery-beat so staff can edit them in admin."""
+
+from __future__ import annotations
+
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+ACCRUAL = "Daily interest accrual (00:00 UTC)"
+SWEEP = "Margin sweep (every minute)"
+
+
+def schedules_install() -> list[tuple[PeriodicTask, bool]]:
+    """Create the two schedules if missing; an existing one (perhaps edited by staff) is kept."""
+    midnight, _ = CrontabSchedule.objects.get_or_create(
+        minute="0", hour="0", day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
+    )
+    every_minute, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.MINUTES)
+    accrual, accrual_created = PeriodicTask.objects.get_or_create(
+        name=ACCRUAL, defaults={"task": "risk.accrue_interest", "crontab": midnight}
+    )
+    sweep, sweep_created = PeriodicTask.objects.get_or_create(
+        name=SWEEP, defaults={"task": "risk.sweep_all", "interval": every_minute}
+    )
+    return [(accrual, accrual_created), (sweep, sweep_created)]

@@ -1,0 +1,97 @@
+"""The bulk SQL screen never misses an account the exact engine would flag."""
+
+from datetime import timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import LedgerAccount, MarginAccount
+from accounts.selectors import account_positions
+from risk import engine
+from risk.models import Asset, AssetPrice, CollateralTier, JobLease
+from risk.selectors import market_snapshot, thresholds_current
+from risk.selectors.screen import chunk_of, screen_candidates
+from risk.services import sweep_chunk
+from tests.conftest import market_create
+
+# A tiered asset: 100% up to 1 000 USDT of value, 80% to 5 000, 50% to 10 000, nothing above.
+TIERS = [(D("1000"), D("1")), (D("5000"), D("0.8")), (D("10000"), D("0.5"))]
+
+balances = st.decimals(min_value=0, max_value=D("20000"), places=2)
+debts = st.decimals(min_value=0, max_value=D("20000"), places=2)
+
+
+def _set(user, kind, symbol, amount):
+    if amount:
+        LedgerAccount.objects.create(
+            owner=user, kind=kind, asset=Asset.objects.get(symbol=symbol), balance=amount
+        )
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    accounts=st.lists(st.tuples(balances, balances, balances, debts, debts), min_size=1, max_size=5),
+    tier_price=st.decimals(min_value=D("0.1"), max_value=D("3"), places=4),
+    eth_price=st.decimals(min_value=D("100"), max_value=D("5000"), places=2),
+)
+def test_screen_flags_every_account_the_engine_flags(accounts, tier_price, eth_price):
+    with transaction.atomic():
+        market_create()
+        tiered = Asset.objects.create(symbol="TIER", name="Tiered", precision=2, is_borrowable=True)
+        for up_to, factor in TIERS:
+            CollateralTier.objects.create(asset=tiered, up_to=up_to, factor=factor)
+        AssetPrice.objects.create(asset=tiered, price=tier_price, source="t", observed_at=timezone.now())
+        AssetPrice.objects.filter(asset__symbol="ETH").update(price=eth_price)
+        users = get_user_model().objects.bulk_create(
+            [get_user_model()(username=f"s{i}") for i in range(len(accounts))]
+        )
+        for user, (tier, eth, usdt, owe_usdt, owe_tier) in zip(users, accounts, strict=True):
+            _set(user, "margin", "TIER", tier)
+            _set(user, "margin", "ETH", eth / 1000)
+            _set(user, "margin", "USDT", usdt)
+            _set(user, "loan_principal", "USDT", -owe_usdt)
+            _set(user, "loan_interest", "TIER", -owe_tier)
+            MarginAccount.objects.create(user=user, assessed_at=timezone.now())
+
+        candidates = set(screen_candidates(lo=1, hi=10**9))
+        thresholds = thresholds_current()
+        market = market_snapshot()
+        for account in MarginAccount.objects.all():
+            positions = account_positions(account)
+            status = engine.status(engine.value(positions, market.terms), thresholds)
+            if status != engine.Status.HEALTHY:
+                assert account.pk in candidates, (positions, status)
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_accounts_not_assessed_for_a_while_are_always_candidates(customer):
+    from tests.workers.scenarios import leveraged_btc_holder
+
+    account = leveraged_btc_holder(customer)
+    MarginAccount.objects.filter(pk=account.pk).update(assessed_at=timezone.now())
+    assert screen_candidates(lo=1, hi=10**9) == []  # healthy, just assessed
+    MarginAccount.objects.filter(pk=account.pk).update(assessed_at=timezone.now() - timedelta(hours=1))
+    assert screen_candidates(lo=1, hi=10**9) == [account.pk]
+
+
+@pytest.mark.django_db
+def test_two_sweeps_of_the_same_chunk_never_run_at_once(customer):
+    from tests.workers.scenarios import leveraged_btc_holder
+
+    account = leveraged_btc_holder(customer)
+    MarginAccount.objects.filter(pk=account.pk).update(assessed_at=timezone.now() - timedelta(hours=1))
+    lo, hi = chunk_of(account.pk)
+    JobLease.objects.create(
+        name=f"sweep:{lo}-{hi}", holder="other-worker", expires_at=timezone.now() + timedelta(minutes=1)
+    )
+    assert sweep_chunk(lo=lo, hi=hi).busy is True
+    JobLease.objects.filter(name=f"sweep:{lo}-{hi}").update(expires_at=timezone.now() - timedelta(seconds=1))
+    result = sweep_chunk(lo=lo, hi=hi)  # a dead worker's lease expires by itself
+    assert result.busy is False and result.candidates == 1
