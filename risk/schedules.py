@@ -6,6 +6,9 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 
 ACCRUAL = "Daily interest accrual (00:00 UTC)"
 SWEEP = "Margin sweep (every minute)"
+# Charging is idempotent per (loan, day): the hourly run is a no-op unless a chunk was
+# lost (a worker killed on a broker that does not redeliver), which it then charges.
+ACCRUAL_HEAL = "Interest accrual healing (hourly)"
 
 
 def schedules_install() -> list[tuple[PeriodicTask, bool]]:
@@ -20,4 +23,10 @@ def schedules_install() -> list[tuple[PeriodicTask, bool]]:
     sweep, sweep_created = PeriodicTask.objects.get_or_create(
         name=SWEEP, defaults={"task": "risk.sweep_all", "interval": every_minute}
     )
-    return [(accrual, accrual_created), (sweep, sweep_created)]
+    hourly, _ = CrontabSchedule.objects.get_or_create(
+        minute="30", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
+    )
+    heal, heal_created = PeriodicTask.objects.get_or_create(
+        name=ACCRUAL_HEAL, defaults={"task": "risk.accrue_interest", "crontab": hourly}
+    )
+    return [(accrual, accrual_created), (sweep, sweep_created), (heal, heal_created)]

@@ -10,10 +10,13 @@ retry or a duplicate delivery never charges a day twice.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -146,12 +149,21 @@ def interest_accrue(
                 """,
                 params,
             )
+        _fault_pause()
         amounts: dict[str, Decimal] = {}
         for symbol, amount in InterestAccrual.objects.filter(transaction=txn).values_list(
             "loan__asset__symbol", "amount"
         ):
             amounts[symbol] = amounts.get(symbol, Decimal(0)) + amount
     return AccrualResult(day=day, loans_charged=charged, amounts=amounts, transaction_id=txn.pk)
+
+
+def _fault_pause() -> None:
+    """Reliability tests only: hold the transaction open so the worker can be killed mid-chunk."""
+    if settings.FAULT_ACCRUAL_PAUSE_SECONDS:
+        if settings.FAULT_ACCRUAL_PAUSE_MARKER:
+            Path(settings.FAULT_ACCRUAL_PAUSE_MARKER).write_text("in chunk")
+        time.sleep(settings.FAULT_ACCRUAL_PAUSE_SECONDS)
 
 
 def _lock_accounts(lo: int, hi: int) -> None:

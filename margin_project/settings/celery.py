@@ -4,6 +4,8 @@ The filesystem transport passes messages between processes through a folder,
 so web, worker and beat work together on a fresh machine with no server.
 """
 
+import os
+
 from .env import BASE_DIR, env
 
 _redis_url = env("REDIS_URL", default="")
@@ -11,6 +13,9 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=_redis_url or "filesystem:/
 
 _broker_dir = env("CELERY_BROKER_DIR", default=str(BASE_DIR / "var" / "broker"))
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The transport expects its folders to exist; every process (web, worker, beat) may be first.
+    for _folder in ("queue", "processed"):
+        os.makedirs(f"{_broker_dir}/{_folder}", exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": f"{_broker_dir}/queue",
         "data_folder_out": f"{_broker_dir}/queue",
@@ -19,7 +24,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     # Redis: a message not acknowledged within this time is delivered again.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    }
 
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -40,3 +47,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The filesystem transport has no fanout: no remote control/broadcast there.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+
+# Fault injection for the reliability tests only: the accrual pauses inside its
+# transaction (after writing, before commit) and drops a marker file, so a test can
+# SIGKILL the worker mid-chunk. Zero (the default) disables it.
+FAULT_ACCRUAL_PAUSE_SECONDS = env.float("FAULT_ACCRUAL_PAUSE_SECONDS", default=0)
+FAULT_ACCRUAL_PAUSE_MARKER = env("FAULT_ACCRUAL_PAUSE_MARKER", default="")
