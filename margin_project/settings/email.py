@@ -4,6 +4,8 @@ from .env import env
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Margin desk <no-reply@margin-desk.local>")
 RISK_DESK_EMAIL = env("RISK_DESK_EMAIL", default="risk-desk@margin-desk.local")
+# Links in e-mails point here.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 if env("EMAIL_URL", default=""):
     _email = env.email_url("EMAIL_URL")

@@ -49,7 +49,7 @@ def notification_email_send(*, notification_id: int) -> bool:
     try:
         send_mail(
             subject=f"[Margin desk] {notification.title}",
-            message=f"{notification.body}\n\nDetails: {notification.link}",
+            message=f"{notification.body}\n\nDetails: {settings.SITE_URL}{notification.link}",
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[notification.user.email],
         )
