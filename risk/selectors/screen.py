@@ -1,9 +1,9 @@
 """The sweep's bulk screen: one SQL statement per chunk finds the accounts to assess.
 
-It must never miss an account the engine would flag, so it errs towards flagging:
-collateral is valued low (every band at the asset's lowest factor, nothing above the
-last bounded band), liability at full price, with a little slack for SQLite's float
-arithmetic. The exact engine then decides each candidate in its own transaction.
+It must never miss an account the engine would flag: it values collateral band by
+band as the engine does and flags any account within a small slack of the
+margin-call level (the slack covers the engine's rounding and SQLite's float
+arithmetic). The exact engine then decides each candidate in its own transaction.
 Accounts already in margin call or liquidation, with an open margin call, with an
 unpriced asset, or not assessed for a while are always candidates.
 """
@@ -81,42 +81,56 @@ def screen_candidates(
                          AND x.kind IN ('margin', 'loan_principal', 'loan_interest')
                          AND {n("x.balance")} <> 0)"""
         params["asset"] = asset_id
+    # Collateral value exactly as the engine tiers it (band by band, like tax brackets);
+    # on PostgreSQL numeric is exact, on SQLite the REAL arithmetic is covered by the slack.
     query = f"""
-        WITH terms AS (
-            SELECT a.id AS asset_id,
-                   CASE WHEN a.is_collateral THEN COALESCE(MIN({n("t.factor")}), 0) ELSE 0 END AS fmin,
-                   CASE WHEN COUNT(t.id) > 0 AND COUNT(t.id) = COUNT(t.up_to)
-                        THEN MAX({n("t.up_to")}) END AS cap,
-                   CASE WHEN a.symbol = %(quote)s THEN 1 ELSE {n("p.price")} END AS price
-              FROM risk_asset a
-              LEFT JOIN risk_collateraltier t ON t.asset_id = a.id
-              LEFT JOIN risk_assetprice p ON p.asset_id = a.id
-             GROUP BY a.id, a.is_collateral, a.symbol, p.price
+        WITH bands AS (
+            SELECT t.asset_id, {n("t.factor")} AS factor, {n("t.up_to")} AS upper,
+                   COALESCE(LAG({n("t.up_to")}) OVER (PARTITION BY t.asset_id
+                                                       ORDER BY {n("t.up_to")} NULLS LAST), 0) AS lower
+              FROM risk_collateraltier t
         ),
-        exposure AS (
-            SELECT m.id AS account_id,
-                   SUM(CASE WHEN la.kind = 'margin' THEN
-                            (CASE WHEN tm.cap IS NULL OR {n("la.balance")} * tm.price < tm.cap
-                                  THEN {n("la.balance")} * tm.price ELSE tm.cap END) * tm.fmin
-                       ELSE 0 END) AS cv_low,
-                   SUM(CASE WHEN la.kind <> 'margin' THEN -{n("la.balance")} * tm.price ELSE 0 END) AS l_high,
-                   SUM(CASE WHEN tm.price IS NULL THEN 1 ELSE 0 END) AS unpriced
+        prices AS (
+            SELECT a.id AS asset_id, a.is_collateral,
+                   CASE WHEN a.symbol = %(quote)s THEN 1 ELSE {n("p.price")} END AS price
+              FROM risk_asset a LEFT JOIN risk_assetprice p ON p.asset_id = a.id
+        ),
+        holdings AS (
+            SELECT m.id AS account_id, la.kind, la.asset_id, {n("la.balance")} * pr.price AS market_value,
+                   pr.is_collateral, pr.price
               FROM accounts_marginaccount m
               JOIN accounts_ledgeraccount la
                 ON la.owner_id = m.user_id AND la.kind IN ('margin', 'loan_principal', 'loan_interest')
-              JOIN terms tm ON tm.asset_id = la.asset_id
+              JOIN prices pr ON pr.asset_id = la.asset_id
              WHERE m.id BETWEEN %(lo)s AND %(hi)s AND {n("la.balance")} <> 0
-             GROUP BY m.id
+        ),
+        collateral AS (
+            SELECT h.account_id,
+                   SUM(CASE WHEN h.is_collateral THEN b.factor * (
+                            CASE WHEN b.upper IS NULL OR h.market_value < b.upper
+                                 THEN h.market_value ELSE b.upper END - b.lower)
+                       ELSE 0 END) AS value
+              FROM holdings h JOIN bands b ON b.asset_id = h.asset_id
+             WHERE h.kind = 'margin' AND h.market_value > b.lower
+             GROUP BY h.account_id
+        ),
+        exposure AS (
+            SELECT h.account_id,
+                   SUM(CASE WHEN h.kind <> 'margin' THEN -h.market_value ELSE 0 END) AS liability,
+                   SUM(CASE WHEN h.price IS NULL THEN 1 ELSE 0 END) AS unpriced
+              FROM holdings h GROUP BY h.account_id
         )
         SELECT m.id FROM accounts_marginaccount m
           LEFT JOIN exposure e ON e.account_id = m.id
+          LEFT JOIN collateral c ON c.account_id = m.id
          WHERE m.id BETWEEN %(lo)s AND %(hi)s {exposed}
            AND (m.status <> 'healthy'
                 OR EXISTS (SELECT 1 FROM risk_margincall mc
                             WHERE mc.margin_account_id = m.id AND mc.closed_at IS NULL)
-                OR (e.l_high > 0 AND (e.unpriced > 0
-                                      OR e.cv_low < e.l_high * %(level)s * (1 + %(slack)s) + %(slack)s
-                                      OR m.assessed_at IS NULL OR m.assessed_at < %(cutoff)s)))
+                OR (e.liability > 0 AND (e.unpriced > 0
+                                         OR COALESCE(c.value, 0)
+                                            < e.liability * %(level)s * (1 + %(slack)s) + %(slack)s
+                                         OR m.assessed_at IS NULL OR m.assessed_at < %(cutoff)s)))
          ORDER BY m.id
     """
     with connection.cursor() as cursor:

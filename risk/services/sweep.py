@@ -18,7 +18,7 @@ from accounts.selectors import account_positions
 from risk import engine
 
 from ..models import MarginCall, RatioSnapshot, StatusChange
-from ..selectors import market_snapshot, thresholds_current
+from ..selectors import MarketSnapshot, market_snapshot, thresholds_current
 from ..selectors.screen import REASSESS_EVERY, chunk_of, screen_candidates
 from .lease import lease_acquire, lease_release
 from .liquidation import liquidation_execute
@@ -47,10 +47,17 @@ class ChunkResult:
     outcomes: list[SweepOutcome] = field(default_factory=list)
 
 
-def account_sweep(*, margin_account_id: int, now: datetime | None = None) -> SweepOutcome:
+def account_sweep(
+    *,
+    margin_account_id: int,
+    now: datetime | None = None,
+    market: MarketSnapshot | None = None,
+    thresholds: engine.Thresholds | None = None,
+) -> SweepOutcome:
     """Assess one account and act: open/close its margin call, liquidate at or below the level.
 
-    No liquidation runs on a stale price: the risk desk is alerted instead.
+    No liquidation runs on a stale price: the risk desk is alerted instead. A chunk
+    passes the ``market`` and ``thresholds`` it read once for all its accounts.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -62,9 +69,9 @@ def account_sweep(*, margin_account_id: int, now: datetime | None = None) -> Swe
         )
         if account is None:  # deleted since the task was queued: nothing to do
             return SweepOutcome(margin_account_id, "missing", None)
-        thresholds = thresholds_current()
+        thresholds = thresholds or thresholds_current()
         positions = account_positions(account)
-        market = market_snapshot(symbols=set(positions), now=now)
+        market = market or market_snapshot(symbols=set(positions), now=now)
         unpriced = sorted(set(positions) - set(market.terms))
         if unpriced:
             for symbol in unpriced:
@@ -201,8 +208,12 @@ def sweep_chunk(*, lo: int, hi: int, asset_id: int | None = None, now: datetime 
     try:
         candidates = screen_candidates(lo=lo, hi=hi, asset_id=asset_id, now=now)
         result.candidates = len(candidates)
+        if candidates:
+            market, thresholds = market_snapshot(now=now), thresholds_current()
         for account_id in candidates:
-            result.outcomes.append(account_sweep(margin_account_id=account_id, now=now))
+            result.outcomes.append(
+                account_sweep(margin_account_id=account_id, now=now, market=market, thresholds=thresholds)
+            )
     finally:
         lease_release(name=name, token=token)
     return result
