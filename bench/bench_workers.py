@@ -61,7 +61,8 @@ def build(accounts: int) -> None:
         c.execute(
             """INSERT INTO accounts_marginaccount (user_id, multi_asset_mode, status, collateral_value,
                        liability_value, has_liability, assessed_at, created_at, updated_at)
-               SELECT id, true, 'healthy', 0, 0, true, %s, %s, %s FROM accounts_user WHERE username LIKE 'bench%%'""",
+               SELECT id, true, 'healthy', 0, 0, true, %s, %s, %s
+                 FROM accounts_user WHERE username LIKE 'bench%%'""",
             [timezone.now(), now, now],
         )
         # Quantities 0.75..1.5 BTC: at 60 000 x 0.90 about 8% of accounts are below 110%.
@@ -78,8 +79,8 @@ def build(accounts: int) -> None:
         )
         c.execute("UPDATE accounts_ledgeraccount SET balance = 0 WHERE kind = 'loan_interest'")
         c.execute(
-            """INSERT INTO accounts_loan (margin_account_id, asset_id, principal_account_id, interest_account_id,
-                                          created_at, updated_at)
+            """INSERT INTO accounts_loan (margin_account_id, asset_id, principal_account_id,
+                                          interest_account_id, created_at, updated_at)
                SELECT m.id, %s, p.id, i.id, %s, %s FROM accounts_marginaccount m
                  JOIN accounts_ledgeraccount p ON p.owner_id = m.user_id AND p.kind = 'loan_principal'
                  JOIN accounts_ledgeraccount i ON i.owner_id = m.user_id AND i.kind = 'loan_interest'""",
