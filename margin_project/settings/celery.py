@@ -14,12 +14,13 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=_redis_url or "filesystem:/
 _broker_dir = env("CELERY_BROKER_DIR", default=str(BASE_DIR / "var" / "broker"))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The transport expects its folders to exist; every process (web, worker, beat) may be first.
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         os.makedirs(f"{_broker_dir}/{_folder}", exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": f"{_broker_dir}/queue",
         "data_folder_out": f"{_broker_dir}/queue",
         "processed_folder": f"{_broker_dir}/processed",
+        "control_folder": f"{_broker_dir}/control",
         "store_processed": False,
     }
 else:
