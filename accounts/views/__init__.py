@@ -1,0 +1,1 @@
+"""Customer web pages, one module per page: parse, authorise, call one service, render."""

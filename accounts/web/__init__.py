@@ -1,0 +1,1 @@
+"""Helpers for the customer web pages: access checks, one-time form tokens, page models."""
