@@ -1,0 +1,313 @@
+"""Configuration: assets with their collateral tiers, prices, and the risk settings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, Value, When
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from margin_project.errors import DomainError
+
+from ..forms import AssetForm, CollateralTierFormSet, PriceRecordForm, RiskSettingsForm, add_domain_error
+from ..models import Asset, AssetPrice, CollateralTier, RiskSettings
+from ..roles import RECORD_PRICE
+from ..services import price_record
+from .base import OperationLinksMixin, operation_page
+from .display import EMPTY, age, money, percent, rate_percent
+from .history import ReadableHistoryAdmin, deltas
+
+
+def _stale_annotation(prefix: str = "") -> Case:
+    """True where the price is older than the risk settings allow (one query, no per-row reads)."""
+    cutoff = timezone.now() - RiskSettings.load().max_price_age
+    return Case(
+        When(**{f"{prefix}observed_at__lt": cutoff}, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def tiers_text(tiers) -> str:
+    """ "90% to 50M · 85% to 100M · 70% above" or "50%" for one band."""
+    tiers = sorted(tiers, key=lambda t: (t.up_to is None, t.up_to or 0))
+    if not tiers:
+        return "no tiers (not collateral)"
+    if len(tiers) == 1 and tiers[0].up_to is None:
+        return percent(tiers[0].factor, 6)
+    parts = [
+        f"{percent(t.factor, 6)} {'to ' + money(t.up_to) if t.up_to is not None else 'above'}" for t in tiers
+    ]
+    return " · ".join(parts)
+
+
+def tier_label(up_to, factor) -> str:
+    band = f"band up to {money(up_to)} USDT" if up_to is not None else "unbounded band"
+    return f"{band} at {percent(factor, 6)}"
+
+
+class CollateralTierInline(admin.TabularInline):
+    model = CollateralTier
+    formset = CollateralTierFormSet
+    fields = ("up_to", "factor")
+    extra = 1
+    verbose_name = "collateral tier"
+    verbose_name_plural = (
+        "Collateral tiers — bands of position value (USDT) applied like tax brackets; "
+        "an empty “up to” is the last, unbounded band"
+    )
+
+
+@admin.register(Asset)
+class AssetAdmin(ReadableHistoryAdmin):
+    form = AssetForm
+    inlines = [CollateralTierInline]
+    object_history_template = "admin/risk/asset/object_history.html"
+    list_display = (
+        "symbol",
+        "name",
+        "price_shown",
+        "price_age",
+        "factors",
+        "rate",
+        "is_collateral",
+        "is_borrowable",
+        "liquidation_priority",
+        "limit",
+    )
+    list_filter = ("is_collateral", "is_borrowable")
+    search_fields = ("symbol", "name")
+    ordering = ("liquidation_priority", "symbol")
+    list_select_related = ("price",)
+    fieldsets = (
+        (None, {"fields": ("symbol", "name", "precision", "current_price")}),
+        ("Collateral and borrowing", {"fields": ("is_collateral", "is_borrowable", "liquidation_priority")}),
+        ("Interest and limits", {"fields": ("daily_interest_rate", "borrow_limit")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("tiers")
+            .annotate(price_stale=_stale_annotation("price__"))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Balances are stored at the asset's precision: changing it (or the symbol) later
+        # would misstate every amount already held.
+        return ("symbol", "precision", "current_price") if obj else ("current_price",)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and any(formset.has_changed() for formset in formsets):
+            self.message_user(
+                request,
+                format_html(
+                    "Collateral tiers of {} changed: accounts holding it are re-assessed at the next sweep "
+                    '(every minute), or <a href="{}">sweep now</a>.',
+                    form.instance.symbol,
+                    reverse("admin:accounts_marginaccount_changelist"),
+                ),
+                messages.INFO,
+            )
+
+    @admin.display(description="price (USDT)", ordering="price__price")
+    def price_shown(self, asset: Asset) -> str:
+        if asset.symbol == settings.QUOTE_ASSET:
+            return "1 (quote asset)"
+        price = getattr(asset, "price", None)
+        return money(price.price) if price else "no price"
+
+    @admin.display(description="price age", ordering="price__observed_at")
+    def price_age(self, asset: Asset):
+        price = getattr(asset, "price", None)
+        if asset.symbol == settings.QUOTE_ASSET or price is None:
+            return EMPTY
+        if getattr(asset, "price_stale", False):
+            return format_html('<strong style="color:#b71c1c">stale · {}</strong>', age(price.observed_at))
+        return age(price.observed_at)
+
+    @admin.display(description="collateral factor")
+    def factors(self, asset: Asset) -> str:
+        return tiers_text(asset.tiers.all())
+
+    @admin.display(description="daily rate", ordering="daily_interest_rate")
+    def rate(self, asset: Asset) -> str:
+        return rate_percent(asset.daily_interest_rate)
+
+    @admin.display(description="borrow limit", ordering="borrow_limit")
+    def limit(self, asset: Asset) -> str:
+        return money(asset.borrow_limit) if asset.borrow_limit is not None else "no cap"
+
+    @admin.display(description="current price")
+    def current_price(self, asset: Asset):
+        if asset.pk is None:
+            return "Record a price once the asset is saved."
+        record = reverse("admin:risk_assetprice_record") + f"?asset={asset.symbol}"
+        price = getattr(asset, "price", None)
+        if asset.symbol == settings.QUOTE_ASSET:
+            return "1 (the quote asset)"
+        if price is None:
+            return format_html('No price yet — <a href="{}">record a price</a>', record)
+        return format_html(
+            '{} USDT from {}, {} ago — <a href="{}">record a price</a>',
+            money(price.price),
+            price.source,
+            age(price.observed_at),
+            record,
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The asset's own history plus every change to its collateral tiers."""
+        extra_context = {**(extra_context or {}), "tier_changes": self._tier_changes(object_id)}
+        return super().history_view(request, object_id, extra_context)
+
+    @staticmethod
+    def _tier_changes(asset_id) -> list[dict]:
+        records = list(
+            CollateralTier.history.filter(asset_id=asset_id)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        previous_of_tier: dict[int, object] = {}
+        rows = []
+        for record in records:
+            older = previous_of_tier.get(record.id)
+            changes = deltas(CollateralTier, record, older) if older is not None else []
+            rows.append(
+                {
+                    "date": record.history_date,
+                    "user": record.history_user,
+                    "kind": record.get_history_type_display(),
+                    "tier": tier_label(record.up_to, record.factor),
+                    "changes": changes,
+                }
+            )
+            previous_of_tier[record.id] = record
+        return sorted(rows, key=lambda row: row["date"], reverse=True)
+
+
+@admin.register(AssetPrice)
+class AssetPriceAdmin(OperationLinksMixin, ReadableHistoryAdmin):
+    """Prices are recorded through ``price_record`` (which queues a sweep), never edited here."""
+
+    list_display = ("asset", "price_shown", "source", "observed_at", "price_age")
+    list_select_related = ("asset",)
+    search_fields = ("asset__symbol", "source")
+    list_filter = ("source",)
+    fields = ("asset", "price", "source", "observed_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(stale=_stale_annotation())
+
+    @admin.display(description="price (USDT)", ordering="price")
+    def price_shown(self, price: AssetPrice) -> str:
+        return money(price.price)
+
+    @admin.display(description="age")
+    def price_age(self, price: AssetPrice):
+        if getattr(price, "stale", False) and price.asset.symbol != settings.QUOTE_ASSET:
+            return format_html('<strong style="color:#b71c1c">stale · {}</strong>', age(price.observed_at))
+        return age(price.observed_at)
+
+    def operation_links(self, request):
+        if not request.user.has_perm(RECORD_PRICE):
+            return []
+        return [{"url": reverse("admin:risk_assetprice_record"), "label": "Record a price"}]
+
+    def get_urls(self):
+        return [
+            path("record/", self.admin_site.admin_view(self.record_view), name="risk_assetprice_record"),
+            *super().get_urls(),
+        ]
+
+    def record_view(self, request):
+        """Record a price by hand; a sweep of the accounts exposed to it follows."""
+        if not request.user.has_perm(RECORD_PRICE):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = PriceRecordForm(request.POST)
+            if form.is_valid():
+                asset = form.cleaned_data["asset"]
+                try:
+                    recorded = price_record(
+                        asset=asset, price=form.cleaned_data["price"], source=f"admin:{request.user.username}"
+                    )
+                except DomainError as error:
+                    add_domain_error(form, error)
+                else:
+                    self.message_user(
+                        request,
+                        f"{asset} price recorded at {money(recorded.price)} USDT; a sweep of the accounts "
+                        "holding or owing it is queued.",
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:risk_assetprice_changelist"))
+        else:
+            form = PriceRecordForm(initial={"asset": request.GET.get("asset", "").upper() or None})
+        return operation_page(
+            self,
+            request,
+            form=form,
+            title="Record a price",
+            intro="Store the latest price of an asset in USDT, as the price feed would. Accounts that hold "
+            "or owe the asset are swept right after, so margin calls follow the new price.",
+            submit_label="Record price",
+        )
+
+
+@admin.register(RiskSettings)
+class RiskSettingsAdmin(ReadableHistoryAdmin):
+    """One record: the list page opens it straight away."""
+
+    form = RiskSettingsForm
+    fieldsets = (
+        (
+            "Margin ratio levels",
+            {
+                "description": "As fractions of liability: 1.25 is a margin ratio of 125%. They must be "
+                "ordered: liquidation < margin call ≤ target < borrow and transfer out.",
+                "fields": (
+                    "borrow_level",
+                    "transfer_out_level",
+                    "margin_call_level",
+                    "target_level",
+                    "liquidation_level",
+                ),
+            },
+        ),
+        ("Liquidation", {"fields": ("liquidation_fee",)}),
+        ("Prices", {"fields": ("max_price_age",)}),
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        record = RiskSettings.load()
+        return HttpResponseRedirect(reverse("admin:risk_risksettings_change", args=[record.pk]))
+
+    def response_change(self, request, obj):
+        if "_continue" not in request.POST and "_addanother" not in request.POST:
+            self.message_user(request, "Risk settings saved.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:risk_risksettings_change", args=[obj.pk]))
+        return super().response_change(request, obj)
