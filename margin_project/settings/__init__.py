@@ -109,6 +109,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/auth/locked_out.html"
 
 OTP_TOTP_ISSUER = "Margin desk"
+# History is for reading; configuration is changed by a new edit, never by reverting.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 from .api import *  # noqa: E402,F403
 from .celery import *  # noqa: E402,F403

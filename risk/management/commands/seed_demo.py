@@ -3,6 +3,7 @@
 from decimal import Decimal as D
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,8 @@ from risk.models import Asset, CollateralTier, RiskSettings
 from risk.services import price_record
 
 STAFF = ("admin", "admin-demo-pass")
+# Staff in the two roles risk/roles.py creates: to see what each may do.
+ROLE_STAFF = {"risk": "risk officer", "support": "support"}
 CUSTOMER_PASSWORD = "demo-pass-123"
 
 # username: (deposits to spot, moved to margin, borrows, moved back to spot)
@@ -52,7 +55,9 @@ class Command(BaseCommand):
         if not options["no_customers"]:
             self.seed_customers()
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {Asset.objects.count()} assets."))
-        self.stdout.write(f"  staff    {STAFF[0]} / {STAFF[1]}  (admin at /admin/)")
+        self.stdout.write(
+            f"  staff    {STAFF[0]} (superuser), risk, support / {STAFF[1]}  (admin at /admin/)"
+        )
         self.stdout.write(f"  customers {', '.join(CUSTOMERS)} / {CUSTOMER_PASSWORD}")
 
     @transaction.atomic
@@ -80,6 +85,12 @@ class Command(BaseCommand):
         user_model = get_user_model()
         if not user_model.objects.filter(username=STAFF[0]).exists():
             user_model.objects.create_superuser(STAFF[0], "admin@margin-desk.local", STAFF[1])
+        for username, group in ROLE_STAFF.items():
+            if not user_model.objects.filter(username=username).exists():
+                user = user_model.objects.create_user(
+                    username, f"{username}@margin-desk.local", STAFF[1], is_staff=True
+                )
+                user.groups.add(Group.objects.get(name=group))
 
     def seed_customers(self):
         user_model = get_user_model()
