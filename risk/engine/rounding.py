@@ -1,0 +1,72 @@
+"""The engine's decimal context and the rounding helpers every module shares.
+
+All money math runs inside `money_context()`: 60 significant digits, so products of
+prices (8 places) and amounts (up to 18 places) and the quotients of the closed forms
+never round before the one explicit, directed rounding at the end of a step.
+"""
+
+from __future__ import annotations
+
+import decimal
+import functools
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from typing import ParamSpec, TypeVar
+
+PRECISION = 60
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def money_context() -> AbstractContextManager[decimal.Context]:
+    """A fresh local decimal context with 60 significant digits.
+
+    Built from scratch rather than copied from the caller's context so a caller that
+    lowered the precision or disabled traps cannot change the engine's answers.
+    """
+    return decimal.localcontext(
+        decimal.Context(
+            prec=PRECISION,
+            rounding=ROUND_HALF_EVEN,
+            traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+        )
+    )
+
+
+def in_money_context(func: Callable[P, R]) -> Callable[P, R]:
+    """Decorator: run `func` inside `money_context()`."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with money_context():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def quantum(places: int) -> Decimal:
+    """10**-places, the smallest step of an amount with `places` decimal places."""
+    return Decimal(1).scaleb(-places)
+
+
+def floor_to(amount: Decimal, places: int) -> Decimal:
+    """Round toward minus infinity to `places` decimal places."""
+    return amount.quantize(quantum(places), rounding=ROUND_FLOOR)
+
+
+def ceil_to(amount: Decimal, places: int) -> Decimal:
+    """Round toward plus infinity to `places` decimal places."""
+    return amount.quantize(quantum(places), rounding=ROUND_CEILING)
+
+
+def to_units(amount: Decimal, places: int, *, up: bool) -> int:
+    """`amount` as a whole number of 10**-places steps, rounded up or down."""
+    rounding = ROUND_CEILING if up else ROUND_FLOOR
+    return int(amount.scaleb(places).to_integral_value(rounding=rounding))
+
+
+def from_units(units: int, places: int) -> Decimal:
+    """`units` steps of 10**-places, with exactly `places` decimal places."""
+    return Decimal(units).scaleb(-places)
