@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+
 from risk import engine
 from risk.selectors import MarketSnapshot, market_snapshot, thresholds_current
 
@@ -71,7 +73,8 @@ def account_summary(*, margin_account: MarginAccount) -> AccountSummary:
     liquidation_prices = {
         symbol: engine.liquidation_prices(positions, terms, symbol, thresholds)
         for symbol, p in positions.items()
-        if p.margin > 0 and terms[symbol].collateral
+        # The quote asset's price is 1 by definition: it cannot move.
+        if p.margin > 0 and terms[symbol].collateral and symbol != settings.QUOTE_ASSET
     }
     return AccountSummary(
         margin_account=margin_account,
