@@ -99,7 +99,7 @@ def test_max_transferable_below_level_is_zero() -> None:
     assert max_transferable(positions, assets, "BTC", THRESHOLDS) == 0
 
 
-@examples(80)
+@examples(50)
 @given(data=st.data())
 def test_max_borrowable_is_really_the_maximum(data: st.DataObject) -> None:
     assets = data.draw(markets())
@@ -124,7 +124,7 @@ def test_max_borrowable_is_really_the_maximum(data: st.DataObject) -> None:
         assert principal + one_more > terms.borrow_limit
 
 
-@examples(80)
+@examples(50)
 @given(data=st.data())
 def test_max_transferable_is_really_the_maximum(data: st.DataObject) -> None:
     assets = data.draw(markets())

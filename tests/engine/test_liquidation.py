@@ -168,7 +168,7 @@ def test_replaying_the_records_gives_positions_after() -> None:
 
 # --- properties ---------------------------------------------------------------------------
 
-SETTINGS = examples(60)
+SETTINGS = examples(40)
 
 
 def draw_liquidatable(data: st.DataObject, **kwargs: object) -> tuple[dict, dict, LiquidationPlan]:

@@ -129,7 +129,7 @@ def test_no_liability_is_healthy() -> None:
     assert status(value(positions, worked_example_assets()), Thresholds()) is Status.HEALTHY
 
 
-@examples(200)
+@examples(100)
 @given(
     terms=asset_terms("BTC"),
     quantity=scaled(0, 10**12, 4),
