@@ -85,9 +85,7 @@ class Dialect:
         if self.sqlite:
             return f"dec_mul_ceil({a}, {b}, {places})"
         # Exact scaling: power() on numeric rounds to 16 places; a '1e-k' literal does not.
-        return (
-            f"(ceil(({a}) * ({b}) * ('1e' || ({places}))::numeric) * ('1e-' || ({places}))::numeric)"
-        )
+        return f"(ceil(({a}) * ({b}) * ('1e' || ({places}))::numeric) * ('1e-' || ({places}))::numeric)"
 
     def add(self, a: str, b: str) -> str:
         return f"dec_add({a}, {b})" if self.sqlite else f"(({a}) + ({b}))"

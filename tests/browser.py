@@ -1,6 +1,6 @@
 """Headless Debian Chromium driven by Playwright, for the page tests.
 
-Import the fixtures into a test module's conftest: ``from tests.browser import browser, page``.
+The fixtures are registered once, in ``tests/conftest.py``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,12 @@ def browser():
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield instance
         instance.close()

@@ -95,3 +95,7 @@ def totp_code(user) -> str:
 @pytest.fixture
 def customer(make_user, market):
     return make_user("alice")
+
+
+# One Playwright instance for the whole run: web and admin browser tests share it.
+from tests.browser import browser, page  # noqa: E402,F401

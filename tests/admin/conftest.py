@@ -9,7 +9,6 @@ from django.contrib.auth.models import Group
 
 from accounts.services import loan_borrow, transfer
 from risk.roles import RISK_OFFICER, SUPPORT
-from tests.browser import browser, page  # noqa: F401
 from tests.helpers import enable_mode, fund_margin
 
 

@@ -38,7 +38,9 @@ class CustomerBooks(RuleBasedStateMachine):
         from django.contrib.auth import get_user_model
 
         market_create()
-        self.users = [get_user_model().objects.create_user(f"u{i}", password="pw-Secret-123") for i in range(2)]
+        self.users = [
+            get_user_model().objects.create_user(f"u{i}", password="pw-Secret-123") for i in range(2)
+        ]
         for user in self.users:
             enable_mode(user)
         self.refs = 0
@@ -57,7 +59,9 @@ class CustomerBooks(RuleBasedStateMachine):
     @rule(who=st.integers(0, 1), symbol=st.sampled_from(SYMBOLS), amount=amounts)
     def deposit(self, who, symbol, amount):
         self.refs += 1
-        self.attempt(deposit_credit, user=self.users[who], asset=symbol, amount=amount, reference=f"r{self.refs}")
+        self.attempt(
+            deposit_credit, user=self.users[who], asset=symbol, amount=amount, reference=f"r{self.refs}"
+        )
 
     @rule(
         who=st.integers(0, 1),

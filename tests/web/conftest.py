@@ -10,7 +10,6 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.services import loan_borrow
-from tests.browser import browser, page  # noqa: F401
 from tests.helpers import enable_mode, fund_margin
 
 
