@@ -1,11 +1,14 @@
 """The sweep's bulk screen: one SQL statement per chunk finds the accounts to assess.
 
-It must never miss an account the engine would flag: it values collateral band by
-band as the engine does and flags any account within a small slack of the
-margin-call level (the slack covers the engine's rounding and SQLite's float
-arithmetic). The exact engine then decides each candidate in its own transaction.
-Accounts already in margin call or liquidation, with an open margin call, with an
-unpriced asset, or not assessed for a while are always candidates.
+It values collateral band by band as the engine does, and picks every account whose
+status could differ from the one last recorded: a healthy account near or below the
+margin-call level, an account in margin call that may have recovered or reached the
+liquidation level, any account in liquidation (a stale price may have held it back),
+an open margin call out of step with the status, an unpriced asset, or an account not
+assessed for 15 minutes (for the ratio chart). A small slack around each level covers
+the engine's rounding and SQLite's float arithmetic, so the screen never misses an
+account the engine would act on (a Hypothesis test checks it); an account simply
+staying in margin call is not re-assessed every minute.
 """
 
 from __future__ import annotations
@@ -64,14 +67,15 @@ def screen_candidates(
 ) -> list[int]:
     """Margin account ids in [lo, hi] that the engine should assess now."""
     now = now or timezone.now()
-    level = RiskSettings.load().margin_call_level
+    risk = RiskSettings.load()
     n = _num
     exposed = ""
     params: dict[str, object] = {
         "lo": lo,
         "hi": hi,
         "quote": settings.QUOTE_ASSET,
-        "level": level,
+        "call": risk.margin_call_level,
+        "liquidation": risk.liquidation_level,
         "slack": SLACK,
         "cutoff": now - REASSESS_EVERY,
     }
@@ -83,6 +87,10 @@ def screen_candidates(
         params["asset"] = asset_id
     # Collateral value exactly as the engine tiers it (band by band, like tax brackets);
     # on PostgreSQL numeric is exact, on SQLite the REAL arithmetic is covered by the slack.
+    cv = "COALESCE(c.value, 0)"
+    call_high = "e.liability * %(call)s * (1 + %(slack)s) + %(slack)s"
+    call_low = "e.liability * %(call)s * (1 - %(slack)s) - %(slack)s"
+    liquidation_high = "e.liability * %(liquidation)s * (1 + %(slack)s) + %(slack)s"
     query = f"""
         WITH bands AS (
             SELECT t.asset_id, {n("t.factor")} AS factor, {n("t.up_to")} AS upper,
@@ -124,13 +132,18 @@ def screen_candidates(
           LEFT JOIN exposure e ON e.account_id = m.id
           LEFT JOIN collateral c ON c.account_id = m.id
          WHERE m.id BETWEEN %(lo)s AND %(hi)s {exposed}
-           AND (m.status <> 'healthy'
-                OR EXISTS (SELECT 1 FROM risk_margincall mc
-                            WHERE mc.margin_account_id = m.id AND mc.closed_at IS NULL)
-                OR (e.liability > 0 AND (e.unpriced > 0
-                                         OR COALESCE(c.value, 0)
-                                            < e.liability * %(level)s * (1 + %(slack)s) + %(slack)s
-                                         OR m.assessed_at IS NULL OR m.assessed_at < %(cutoff)s)))
+           AND ((e.liability > 0 AND (e.unpriced > 0 OR m.assessed_at IS NULL OR m.assessed_at < %(cutoff)s))
+                OR m.status = 'liquidation'
+                OR (m.status = 'healthy'
+                    AND (EXISTS (SELECT 1 FROM risk_margincall mc
+                                  WHERE mc.margin_account_id = m.id AND mc.closed_at IS NULL)
+                         OR (e.liability > 0 AND {cv} < {call_high})))
+                OR (m.status = 'margin_call'
+                    AND (COALESCE(e.liability, 0) = 0
+                         OR NOT EXISTS (SELECT 1 FROM risk_margincall mc
+                                         WHERE mc.margin_account_id = m.id AND mc.closed_at IS NULL)
+                         OR {cv} >= {call_low}
+                         OR {cv} <= {liquidation_high})))
          ORDER BY m.id
     """
     with connection.cursor() as cursor:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from accounts.models import LedgerAccount, MarginAccount
 from accounts.selectors import account_positions
 from risk import engine
-from risk.models import Asset, AssetPrice, CollateralTier, JobLease
+from risk.models import Asset, AssetPrice, CollateralTier, JobLease, MarginCall
 from risk.selectors import market_snapshot, thresholds_current
 from risk.selectors.screen import chunk_of, screen_candidates
 from risk.services import sweep_chunk
@@ -36,11 +36,15 @@ def _set(user, kind, symbol, amount):
 @pytest.mark.django_db
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    accounts=st.lists(st.tuples(balances, balances, balances, debts, debts), min_size=1, max_size=5),
+    accounts=st.lists(
+        st.tuples(balances, balances, balances, debts, debts, st.sampled_from(["healthy", "margin_call"])),
+        min_size=1,
+        max_size=5,
+    ),
     tier_price=st.decimals(min_value=D("0.1"), max_value=D("3"), places=4),
     eth_price=st.decimals(min_value=D("100"), max_value=D("5000"), places=2),
 )
-def test_screen_flags_every_account_the_engine_flags(accounts, tier_price, eth_price):
+def test_screen_picks_every_account_whose_status_the_engine_would_change(accounts, tier_price, eth_price):
     with transaction.atomic():
         market_create()
         tiered = Asset.objects.create(symbol="TIER", name="Tiered", precision=2, is_borrowable=True)
@@ -51,13 +55,17 @@ def test_screen_flags_every_account_the_engine_flags(accounts, tier_price, eth_p
         users = get_user_model().objects.bulk_create(
             [get_user_model()(username=f"s{i}") for i in range(len(accounts))]
         )
-        for user, (tier, eth, usdt, owe_usdt, owe_tier) in zip(users, accounts, strict=True):
+        for user, (tier, eth, usdt, owe_usdt, owe_tier, recorded) in zip(users, accounts, strict=True):
             _set(user, "margin", "TIER", tier)
             _set(user, "margin", "ETH", eth / 1000)
             _set(user, "margin", "USDT", usdt)
             _set(user, "loan_principal", "USDT", -owe_usdt)
             _set(user, "loan_interest", "TIER", -owe_tier)
-            MarginAccount.objects.create(user=user, assessed_at=timezone.now())
+            account = MarginAccount.objects.create(user=user, status=recorded, assessed_at=timezone.now())
+            if recorded == "margin_call":
+                MarginCall.objects.create(
+                    margin_account=account, opened_at=timezone.now(), ratio_at_open=1, lowest_ratio=1
+                )
 
         candidates = set(screen_candidates(lo=1, hi=10**9))
         thresholds = thresholds_current()
@@ -65,8 +73,8 @@ def test_screen_flags_every_account_the_engine_flags(accounts, tier_price, eth_p
         for account in MarginAccount.objects.all():
             positions = account_positions(account)
             status = engine.status(engine.value(positions, market.terms), thresholds)
-            if status != engine.Status.HEALTHY:
-                assert account.pk in candidates, (positions, status)
+            if status != account.status:
+                assert account.pk in candidates, (positions, account.status, status)
         transaction.set_rollback(True)
 
 
@@ -95,3 +103,18 @@ def test_two_sweeps_of_the_same_chunk_never_run_at_once(customer):
     JobLease.objects.filter(name=f"sweep:{lo}-{hi}").update(expires_at=timezone.now() - timedelta(seconds=1))
     result = sweep_chunk(lo=lo, hi=hi)  # a dead worker's lease expires by itself
     assert result.busy is False and result.candidates == 1
+
+
+@pytest.mark.django_db
+def test_an_account_staying_in_margin_call_is_left_alone_until_it_moves(customer):
+    from risk.services import account_sweep, price_record
+    from tests.workers.scenarios import LIQUIDATION_PRICE, MARGIN_CALL_PRICE, leveraged_btc_holder
+
+    account = leveraged_btc_holder(customer)
+    price_record(asset="BTC", price=MARGIN_CALL_PRICE, source="test")
+    account_sweep(margin_account_id=account.pk)
+    assert screen_candidates(lo=1, hi=10**9) == []  # still 108%: nothing to decide
+    price_record(asset="BTC", price=LIQUIDATION_PRICE, source="test")
+    assert screen_candidates(lo=1, hi=10**9) == [account.pk]  # 103.5%: the engine must look
+    price_record(asset="BTC", price="60000", source="test")
+    assert screen_candidates(lo=1, hi=10**9) == [account.pk]  # recovered: the call must close
