@@ -111,14 +111,17 @@ def account_sweep(
                     valuation = engine.value(positions, market.terms)
                     status = engine.status(valuation, thresholds)
         if open_call is not None:
+            changed = False
             if status == engine.Status.HEALTHY:
                 open_call.closed_at = now
                 open_call.ratio_at_close = valuation.margin_ratio
                 open_call.close_reason = "liquidated" if liquidation else "ratio recovered"
-                closed = True
-            if valuation.margin_ratio is not None:
-                open_call.lowest_ratio = min(open_call.lowest_ratio, valuation.margin_ratio)
-            open_call.save()
+                closed = changed = True
+            if valuation.margin_ratio is not None and valuation.margin_ratio < open_call.lowest_ratio:
+                open_call.lowest_ratio = valuation.margin_ratio
+                changed = True
+            if changed:
+                open_call.save()
         _record(account, valuation, str(status), now)
     return SweepOutcome(
         margin_account_id=account.pk,
