@@ -1,3 +1,4 @@
+from .idempotency import IdempotencyKey
 from .ledger import LedgerAccount, LedgerLeg, LedgerTransaction
 from .loan import InterestAccrual, Loan
 from .margin_account import MarginAccount
@@ -5,6 +6,7 @@ from .notification import Notification
 from .user import User
 
 __all__ = [
+    "IdempotencyKey",
     "InterestAccrual",
     "LedgerAccount",
     "LedgerLeg",

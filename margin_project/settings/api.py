@@ -8,29 +8,55 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only: amounts must arrive as JSON strings, and a form post is a clear 415.
+    "DEFAULT_PARSER_CLASSES": ["accounts.api.parsers.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "accounts.api.schema.MarginDeskAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "accounts.api.throttles.UserThrottle",
+        "accounts.api.throttles.AnonThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_THROTTLE_USER", default="1200/minute"),
         "anon": env("API_THROTTLE_ANON", default="60/minute"),
+        "money": env("API_THROTTLE_MONEY", default="120/minute"),
+        "otp": env("API_THROTTLE_OTP", default="10/minute"),
+        "token": env("API_THROTTLE_TOKEN", default="20/minute"),
     },
+    "EXCEPTION_HANDLER": "accounts.api.errors.api_exception_handler",
     # Amounts travel as decimal strings, never JSON floats.
     "COERCE_DECIMAL_TO_STRING": True,
 }
 
+# Throttle counters: shared through Redis when API_CACHE_URL (or REDIS_URL) is set, else per process.
+_api_cache_url = env("API_CACHE_URL", default=env("REDIS_URL", default=""))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "api": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _api_cache_url}
+        if _api_cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}
+    ),
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Margin desk API",
-    "DESCRIPTION": "Multi-asset cross margin lending: accounts, loans, risk. Amounts are decimal strings.",
+    "DESCRIPTION": (
+        "Multi-asset cross margin lending: accounts, loans, risk. Amounts, prices and ratios are "
+        'decimal strings ("0.5"), never JSON numbers. Authenticate with "Authorization: Token YOUR_TOKEN" '
+        "(POST /api/v1/auth/token/) or the browser session. Money-moving calls take an "
+        "Idempotency-Key header, and the X-OTP-Code header when the customer has 2FA on. Every error "
+        'is {"error": {"code", "message", "field"}}.'
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The sidecar package's files, served by margin_project/api_urls.py (offline, any DEBUG).
+    "SWAGGER_UI_DIST": "/api/v1/docs/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": "/api/v1/docs/swagger-ui/favicon-32x32.png",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }

@@ -1,0 +1,19 @@
+"""Second factor on API calls: the ``X-OTP-Code`` header, checked when the customer has 2FA on."""
+
+from __future__ import annotations
+
+from django_otp import user_has_device
+
+from accounts.services import totp_verify
+
+OTP_HEADER = "X-OTP-Code"
+
+
+def otp_check(request) -> None:
+    """Verify (and so consume) the header's code when the user has a confirmed TOTP device."""
+    if user_has_device(request.user, confirmed=True):
+        totp_verify(user=request.user, code=request.headers.get(OTP_HEADER, ""))
+
+
+def otp_code(request) -> str:
+    return request.headers.get(OTP_HEADER, "")

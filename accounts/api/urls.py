@@ -1,0 +1,53 @@
+"""/api/v1/ routes of the accounts app: auth, the customer's account, staff account calls."""
+
+from django.urls import path, re_path
+
+from . import account_views, auth_views, history_views, money_views, staff_views
+
+urlpatterns = [
+    path("auth/token/", auth_views.TokenObtainApi.as_view(), name="api-token-obtain"),
+    path("auth/tokens/", auth_views.TokenListApi.as_view(), name="api-tokens"),
+    re_path(
+        r"^auth/tokens/(?P<prefix>[A-Za-z0-9]{1,40})/$",
+        auth_views.TokenRevokeApi.as_view(),
+        name="api-token-revoke",
+    ),
+    path("account/", account_views.AccountSummaryApi.as_view(), name="api-account"),
+    path("account/mode/enable/", account_views.MarginModeEnableApi.as_view(), name="api-mode-enable"),
+    path("account/mode/disable/", account_views.MarginModeDisableApi.as_view(), name="api-mode-disable"),
+    path("account/max-borrowable/", account_views.MaxBorrowableApi.as_view(), name="api-max-borrowable"),
+    path(
+        "account/max-transferable/", account_views.MaxTransferableApi.as_view(), name="api-max-transferable"
+    ),
+    path("account/transfers/", money_views.TransferApi.as_view(), name="api-transfer"),
+    path("account/loans/borrow/", money_views.LoanBorrowApi.as_view(), name="api-borrow"),
+    path("account/loans/repay/", money_views.LoanRepayApi.as_view(), name="api-repay"),
+    path("account/ledger/", history_views.LedgerHistoryApi.as_view(), name="api-ledger"),
+    path("account/interest/", history_views.InterestHistoryApi.as_view(), name="api-interest"),
+    path("account/margin-calls/", history_views.MarginCallListApi.as_view(), name="api-margin-calls"),
+    path(
+        "account/margin-calls/<int:pk>/", history_views.MarginCallDetailApi.as_view(), name="api-margin-call"
+    ),
+    path("account/liquidations/", history_views.LiquidationListApi.as_view(), name="api-liquidations"),
+    path(
+        "account/liquidations/<int:pk>/", history_views.LiquidationDetailApi.as_view(), name="api-liquidation"
+    ),
+    path("account/notifications/", history_views.NotificationListApi.as_view(), name="api-notifications"),
+    path(
+        "account/notifications/read/",
+        history_views.NotificationsReadApi.as_view(),
+        name="api-notifications-read",
+    ),
+    path(
+        "account/notifications/<int:pk>/read/",
+        history_views.NotificationReadApi.as_view(),
+        name="api-notification-read",
+    ),
+    path("staff/deposits/", staff_views.DepositCreditApi.as_view(), name="api-staff-deposit"),
+    path("staff/accounts/", staff_views.StaffAccountListApi.as_view(), name="api-staff-accounts"),
+    path(
+        "staff/accounts/<int:user_id>/",
+        staff_views.StaffAccountSummaryApi.as_view(),
+        name="api-staff-account",
+    ),
+]

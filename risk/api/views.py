@@ -1,0 +1,345 @@
+"""Assets for everyone; prices, asset configuration and risk settings for staff."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api.fields import AssetSymbol, DecimalString
+from accounts.api.permissions import IsStaff
+from accounts.api.schema import error_example
+from risk.models import RiskSettings
+from risk.services import price_record
+
+from .selectors import asset_detail, assets_list
+from .services import asset_create, asset_tiers_replace, asset_update, risk_settings_update
+
+BTC_EXAMPLE = {
+    "symbol": "BTC",
+    "name": "Bitcoin",
+    "precision": 8,
+    "is_collateral": True,
+    "is_borrowable": True,
+    "daily_interest_rate": "0.0002",
+    "liquidation_priority": 10,
+    "borrow_limit": None,
+    "price": "60000",
+    "price_source": "feed",
+    "price_observed_at": "2026-01-05T10:00:00Z",
+    "price_age_seconds": 12,
+    "stale": False,
+    "tiers": [{"up_to": "100000000", "factor": "1"}, {"up_to": "120000000", "factor": "0.975"}],
+}
+
+
+class TierSerializer(serializers.Serializer):
+    up_to = DecimalString(allow_null=True, help_text="Upper bound of the band in USDT; null = no bound.")
+    factor = DecimalString(help_text="Collateral factor in (0, 1].")
+
+
+class AssetOutputSerializer(serializers.Serializer):
+    symbol = serializers.CharField()
+    name = serializers.CharField()
+    precision = serializers.IntegerField()
+    is_collateral = serializers.BooleanField()
+    is_borrowable = serializers.BooleanField()
+    daily_interest_rate = DecimalString()
+    liquidation_priority = serializers.IntegerField()
+    borrow_limit = DecimalString(allow_null=True)
+    price = DecimalString(allow_null=True, help_text="USDT per unit; null when none is known yet.")
+    price_source = serializers.CharField(allow_null=True)
+    price_observed_at = serializers.DateTimeField(allow_null=True)
+    price_age_seconds = serializers.IntegerField(allow_null=True)
+    stale = serializers.BooleanField(help_text="Older than the risk settings' max price age.")
+    tiers = TierSerializer(many=True)
+
+
+class AssetListApi(APIView):
+    @extend_schema(
+        operation_id="assets",
+        tags=["assets"],
+        summary="Every asset: price and its age, factor tiers, daily rate, switches",
+        responses=AssetOutputSerializer(many=True),
+        examples=[OpenApiExample("BTC", value=[BTC_EXAMPLE], response_only=True)],
+    )
+    def get(self, request):
+        return Response(AssetOutputSerializer(assets_list(), many=True).data)
+
+
+class AssetDetailApi(APIView):
+    @extend_schema(
+        operation_id="asset",
+        tags=["assets"],
+        summary="One asset",
+        responses=AssetOutputSerializer,
+        examples=[
+            OpenApiExample("BTC", value=BTC_EXAMPLE, response_only=True),
+            error_example("not_found", "Unknown asset 'XYZ'.", "symbol", 404),
+        ],
+    )
+    def get(self, request, symbol: str):
+        return Response(AssetOutputSerializer(asset_detail(symbol=symbol)).data)
+
+
+class PriceRowSerializer(serializers.Serializer):
+    asset = AssetSymbol()
+    price = DecimalString()
+    source = serializers.CharField(max_length=64, default="api")
+    observed_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+
+
+class PriceRecordApi(APIView):
+    permission_classes = [IsStaff]
+
+    class InputSerializer(serializers.Serializer):
+        prices = PriceRowSerializer(many=True, min_length=1, max_length=500)
+
+    class OutputSerializer(serializers.Serializer):
+        asset = serializers.CharField(source="asset.symbol")
+        price = DecimalString()
+        source = serializers.CharField()
+        observed_at = serializers.DateTimeField()
+
+    @extend_schema(
+        operation_id="staff_prices_record",
+        tags=["staff"],
+        summary="Record prices (a batch, all or nothing)",
+        description="A price older than the stored one is ignored (feeds deliver out of order): the "
+        "response shows the price in force for each asset.",
+        request=InputSerializer,
+        responses={200: OutputSerializer(many=True)},
+        examples=[
+            OpenApiExample(
+                "Feed tick",
+                value={"prices": [{"asset": "BTC", "price": "61250.5", "source": "feed"}]},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Stored",
+                value=[
+                    {
+                        "asset": "BTC",
+                        "price": "61250.5",
+                        "source": "feed",
+                        "observed_at": "2026-01-05T10:00:00Z",
+                    }
+                ],
+                response_only=True,
+                status_codes=["200"],
+            ),
+            error_example("invalid_amount", "The price must be greater than zero.", "price"),
+        ],
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            stored = [price_record(**row) for row in serializer.validated_data["prices"]]
+        return Response(self.OutputSerializer(stored, many=True).data)
+
+
+class AssetCreateApi(APIView):
+    permission_classes = [IsStaff]
+
+    class InputSerializer(serializers.Serializer):
+        symbol = serializers.CharField(max_length=16)
+        name = serializers.CharField(max_length=64)
+        precision = serializers.IntegerField(min_value=0, max_value=18)
+        is_collateral = serializers.BooleanField(default=True)
+        is_borrowable = serializers.BooleanField(default=False)
+        daily_interest_rate = DecimalString(default="0")
+        liquidation_priority = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=100)
+        borrow_limit = DecimalString(allow_null=True, default=None)
+        tiers = TierSerializer(many=True, required=False, max_length=50)
+
+    @extend_schema(
+        operation_id="staff_asset_create",
+        tags=["staff"],
+        summary="Add an asset",
+        request=InputSerializer,
+        responses={201: AssetOutputSerializer},
+        examples=[
+            OpenApiExample(
+                "Solana",
+                value={
+                    "symbol": "SOL",
+                    "name": "Solana",
+                    "precision": 8,
+                    "is_collateral": True,
+                    "is_borrowable": True,
+                    "daily_interest_rate": "0.0003",
+                    "tiers": [{"up_to": None, "factor": "0.75"}],
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Created", value={**BTC_EXAMPLE, "symbol": "SOL"}, response_only=True, status_codes=["201"]
+            ),
+        ],
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        tiers = [(t["up_to"], t["factor"]) for t in data.pop("tiers", [])]
+        asset = asset_create(tiers=tiers, **data)
+        return Response(AssetOutputSerializer(asset_detail(symbol=asset.symbol)).data, status=201)
+
+
+class AssetUpdateApi(APIView):
+    permission_classes = [IsStaff]
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=64, required=False)
+        is_collateral = serializers.BooleanField(required=False)
+        is_borrowable = serializers.BooleanField(required=False)
+        daily_interest_rate = DecimalString(
+            required=False, help_text="Simple interest per day as a fraction."
+        )
+        liquidation_priority = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+        borrow_limit = DecimalString(
+            allow_null=True, required=False, help_text="Most principal per account; null = no cap."
+        )
+
+    @extend_schema(
+        operation_id="staff_asset_update",
+        tags=["staff"],
+        summary="Change an asset's switches, daily rate, priority or borrow limit",
+        request=InputSerializer,
+        responses={200: AssetOutputSerializer},
+        examples=[
+            OpenApiExample(
+                "Cheaper BNB",
+                value={"daily_interest_rate": "0.00004", "is_borrowable": True},
+                request_only=True,
+            ),
+            OpenApiExample("Updated", value=BTC_EXAMPLE, response_only=True, status_codes=["200"]),
+            error_example("not_found", "Unknown asset 'XYZ'.", "symbol", 404),
+        ],
+    )
+    def patch(self, request, symbol: str):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        asset = asset_update(symbol=symbol, **serializer.validated_data)
+        return Response(AssetOutputSerializer(asset_detail(symbol=asset.symbol)).data)
+
+
+class AssetTiersApi(APIView):
+    permission_classes = [IsStaff]
+
+    class InputSerializer(serializers.Serializer):
+        tiers = TierSerializer(many=True, max_length=50)
+
+    @extend_schema(
+        operation_id="staff_asset_tiers_replace",
+        tags=["staff"],
+        summary="Replace an asset's collateral-factor tiers",
+        description="Bands apply progressively like tax brackets; bounds rise strictly and only the "
+        "last band may be open (up_to null). No bands: the asset counts nothing as collateral.",
+        request=InputSerializer,
+        responses={200: AssetOutputSerializer},
+        examples=[
+            OpenApiExample(
+                "BTC, Binance-style",
+                value={
+                    "tiers": [
+                        {"up_to": "100000000", "factor": "1"},
+                        {"up_to": "120000000", "factor": "0.975"},
+                        {"up_to": "150000000", "factor": "0.95"},
+                    ]
+                },
+                request_only=True,
+            ),
+            OpenApiExample("Updated", value=BTC_EXAMPLE, response_only=True, status_codes=["200"]),
+            error_example("invalid_amount", "Band bounds must rise strictly.", "tiers"),
+        ],
+    )
+    def put(self, request, symbol: str):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tiers = [(t["up_to"], t["factor"]) for t in serializer.validated_data["tiers"]]
+        asset = asset_tiers_replace(asset=symbol, tiers=tiers)
+        return Response(AssetOutputSerializer(asset_detail(symbol=asset.symbol)).data)
+
+
+class RiskSettingsSerializer(serializers.Serializer):
+    borrow_level = DecimalString(help_text="1.25 = 125%.")
+    transfer_out_level = DecimalString()
+    margin_call_level = DecimalString()
+    liquidation_level = DecimalString()
+    target_level = DecimalString()
+    liquidation_fee = DecimalString()
+    max_price_age_seconds = serializers.IntegerField(min_value=1, max_value=7 * 86400)
+
+
+def _settings_data(risk: RiskSettings) -> dict:
+    levels = ("borrow_level", "transfer_out_level", "margin_call_level", "liquidation_level", "target_level")
+    return {
+        **{name: getattr(risk, name) for name in levels},
+        "liquidation_fee": risk.liquidation_fee,
+        "max_price_age_seconds": int(risk.max_price_age.total_seconds()),
+    }
+
+
+RISK_EXAMPLE = {
+    "borrow_level": "1.25",
+    "transfer_out_level": "1.25",
+    "margin_call_level": "1.1",
+    "liquidation_level": "1.05",
+    "target_level": "1.1",
+    "liquidation_fee": "0.02",
+    "max_price_age_seconds": 300,
+}
+
+
+class RiskSettingsApi(APIView):
+    permission_classes = [IsStaff]
+
+    class InputSerializer(RiskSettingsSerializer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for field in self.fields.values():
+                field.required = False
+
+    @extend_schema(
+        operation_id="staff_risk_settings",
+        tags=["staff"],
+        summary="The risk thresholds (fractions: 1.25 = 125%) and the max price age",
+        responses=RiskSettingsSerializer,
+        examples=[OpenApiExample("Defaults", value=RISK_EXAMPLE, response_only=True)],
+    )
+    def get(self, request):
+        return Response(RiskSettingsSerializer(_settings_data(RiskSettings.load())).data)
+
+    @extend_schema(
+        operation_id="staff_risk_settings_update",
+        tags=["staff"],
+        summary="Change risk thresholds",
+        description="Levels must stay ordered: liquidation < margin call <= target < borrow.",
+        request=InputSerializer,
+        responses={200: RiskSettingsSerializer},
+        examples=[
+            OpenApiExample("Stricter transfers", value={"transfer_out_level": "1.5"}, request_only=True),
+            OpenApiExample(
+                "Updated", value={**RISK_EXAMPLE, "transfer_out_level": "1.5"}, response_only=True
+            ),
+            error_example(
+                "invalid",
+                "Thresholds must be ordered: liquidation < margin call <= target < borrow.",
+                "margin_call_level",
+            ),
+        ],
+    )
+    def patch(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        if "max_price_age_seconds" in changes:
+            changes["max_price_age"] = timedelta(seconds=changes.pop("max_price_age_seconds"))
+        risk = risk_settings_update(**changes)
+        return Response(RiskSettingsSerializer(_settings_data(risk)).data)
