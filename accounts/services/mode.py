@@ -13,25 +13,35 @@ from .common import margin_account_lock
 
 
 def totp_verify(*, user, code: object) -> None:
-    """Check a TOTP code from one of the user's confirmed devices (each code works once)."""
-    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
-    if not devices:
-        raise TwoFactorRequired("Set up two-factor authentication first.", field="otp_code")
+    """Check a TOTP code from one of the user's confirmed devices (each code works once).
+
+    Runs in its own transaction with the device rows locked: two requests racing with
+    one code cannot both pass, and a wrong code's failure count (django-otp's brake on
+    guessing) is kept even though the caller's operation is refused. Call it before
+    opening the operation's transaction, or an outer rollback undoes the count.
+    """
     code = str(code or "").strip()
-    if not code:
-        raise TwoFactorRequired("Enter the 6-digit code from your authenticator app.", field="otp_code")
-    if not code.isdigit() or not any(device.verify_token(code) for device in devices):
+    with transaction.atomic():
+        devices = list(
+            TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("id")
+        )
+        if not devices:
+            raise TwoFactorRequired("Set up two-factor authentication first.", field="otp_code")
+        if not code:
+            raise TwoFactorRequired("Enter the 6-digit code from your authenticator app.", field="otp_code")
+        verified = code.isdigit() and any(device.verify_token(code) for device in devices)
+    if not verified:
         raise TwoFactorInvalid("That code is not valid (or was already used).", field="otp_code")
 
 
-@transaction.atomic
 def margin_mode_enable(*, user, otp_code: object) -> MarginAccount:
     """Turn multi-asset mode on; needs a valid TOTP code from the user's device."""
-    margin_account = margin_account_lock(user)
     totp_verify(user=user, code=otp_code)
-    if not margin_account.multi_asset_mode:
-        margin_account.multi_asset_mode = True
-        margin_account.save(update_fields=["multi_asset_mode", "updated_at"])
+    with transaction.atomic():
+        margin_account = margin_account_lock(user)
+        if not margin_account.multi_asset_mode:
+            margin_account.multi_asset_mode = True
+            margin_account.save(update_fields=["multi_asset_mode", "updated_at"])
     return margin_account
 
 

@@ -57,3 +57,14 @@ def test_disable_allowed_once_everything_is_repaid(customer):
     fund_margin(customer, USDT="1")  # pays the 0.01 interest
     loan_repay(user=customer, asset="USDT", repay_all=True)
     assert margin_mode_disable(user=customer).multi_asset_mode is False
+
+
+@pytest.mark.django_db
+def test_a_wrong_code_counts_against_the_device_even_though_nothing_changes(customer):
+    device = totp_device(customer)
+    wrong = f"{(int(totp_code(customer)) + 1) % 1_000_000:06d}"
+    with pytest.raises(TwoFactorInvalid):
+        margin_mode_enable(user=customer, otp_code=wrong)
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # django-otp's brake on guessing holds
+    assert margin_account_for(customer).multi_asset_mode is False
