@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
+from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import LedgerAccount, LedgerLeg, LedgerTransaction
@@ -47,3 +49,25 @@ def ledger_state() -> tuple:
 def assert_ledger_balanced() -> None:
     report = ledger_audit()
     assert report.ok, (report.unbalanced_transactions, report.balance_mismatches, report.asset_totals)
+
+
+def race(n: int, work) -> list[object]:
+    """Run ``work(i)`` in ``n`` threads released at once; return results or errors."""
+    barrier = threading.Barrier(n)
+    results: list[object] = [None] * n
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results

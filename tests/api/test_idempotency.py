@@ -1,15 +1,12 @@
 """Idempotency-Key: a repeat replays the first response and moves nothing, even when concurrent."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from accounts.models import IdempotencyKey, LedgerTransaction, Loan
 from accounts.models.ledger import TransactionKind
 from tests.api.conftest import client_for, error_of, fresh_code
 from tests.conftest import market_create
-from tests.helpers import assert_ledger_balanced, enable_mode, fund_margin, ledger_state
+from tests.helpers import assert_ledger_balanced, enable_mode, fund_margin, ledger_state, race
 
 BORROW = "/api/v1/account/loans/borrow/"
 TRANSFER = "/api/v1/account/transfers/"
@@ -116,27 +113,6 @@ def test_deposit_credit_is_idempotent_by_key_too(staff_api, customer):
     assert LedgerTransaction.objects.filter(kind=TransactionKind.DEPOSIT).count() == 1
 
 
-def _race(n: int, work) -> list:
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(90)
-    return results
-
-
 def test_twenty_concurrent_borrows_with_one_key_make_one_loan(transactional_db, django_user_model):
     market_create()
     user = django_user_model.objects.create_user("racer", password="pw-Secret-123")
@@ -156,7 +132,7 @@ def test_twenty_concurrent_borrows_with_one_key_make_one_loan(transactional_db, 
         )
         return response.status_code, response.json()
 
-    results = _race(20, borrow)
+    results = race(20, borrow)
 
     assert not [r for r in results if not isinstance(r, tuple)], results
     assert {status for status, _ in results} == {201}, results

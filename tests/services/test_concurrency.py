@@ -4,7 +4,6 @@ Real threads, each with its own database connection; on PostgreSQL the row locks
 decide, on SQLite the IMMEDIATE write lock does.
 """
 
-import threading
 from decimal import Decimal as D
 
 import pytest
@@ -15,29 +14,7 @@ from accounts.selectors import account_summary, margin_account_for
 from accounts.services import loan_borrow, transfer
 from margin_project.errors import DomainError
 from tests.conftest import market_create
-from tests.helpers import assert_ledger_balanced, enable_mode, fund_margin
-
-
-def race(n: int, work) -> list[object]:
-    """Run ``work(i)`` in ``n`` threads released at once; return results or errors."""
-    barrier = threading.Barrier(n)
-    results: list[object] = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
+from tests.helpers import assert_ledger_balanced, enable_mode, fund_margin, race
 
 
 @pytest.fixture
