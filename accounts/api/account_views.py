@@ -8,13 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import account_summary, margin_account_for
+from accounts.selectors.account_risk import max_borrowable_of, max_transferable_of
 from accounts.services import margin_mode_disable, margin_mode_enable
 
 from .fields import AssetSymbol, DecimalString
 from .idempotency import money_call
 from .otp import otp_code
 from .schema import OTP_HEADER, error_example
-from .selectors import max_borrowable_of, max_transferable_of
 from .summary import AccountSummarySerializer, summary_data
 from .throttles import OtpThrottle, UserThrottle
 

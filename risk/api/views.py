@@ -14,10 +14,9 @@ from accounts.api.fields import AssetSymbol, DecimalString
 from accounts.api.permissions import IsStaff
 from accounts.api.schema import error_example
 from risk.models import RiskSettings
+from risk.selectors.assets import asset_detail, assets_list
 from risk.services import price_record
-
-from .selectors import asset_detail, assets_list
-from .services import asset_create, asset_tiers_replace, asset_update, risk_settings_update
+from risk.services.configuration import asset_create, asset_tiers_replace, asset_update, risk_settings_update
 
 BTC_EXAMPLE = {
     "symbol": "BTC",

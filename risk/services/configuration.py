@@ -1,7 +1,7 @@
-"""Configuration writes the staff API makes: assets, their tiers and rates, the risk settings.
+"""Configuration writes: assets, their tiers and rates, the risk settings (used by the staff API).
 
 Each validates the whole row (``full_clean``) and saves in one transaction; the admin
-makes the same changes through its forms. (Candidates to move to ``risk/services``.)
+makes the same changes through its forms.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reads only the API needs: one asset's limits, and the customer's own risk records."""
+"""One asset's borrow and transfer limits for a customer, and the customer's own risk records."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from accounts.selectors import account_summary, margin_account_for
 from accounts.services.validation import asset_get
 from margin_project.errors import MissingPrice
 from risk.models import Liquidation, MarginCall
+
+from .positions import margin_account_for
+from .summary import account_summary
 
 
 def max_borrowable_of(*, user, asset: str) -> dict:

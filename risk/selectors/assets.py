@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from margin_project.errors import NotFound
-from risk.selectors import MarketSnapshot, market_snapshot
+
+from .terms import MarketSnapshot, market_snapshot
 
 
 def _asset_row(snapshot: MarketSnapshot, symbol: str, now) -> dict:
