@@ -94,6 +94,18 @@ def test_session_login_works_for_the_browser(client, customer):
     assert client.get("/api/v1/account/").json()["username"] == "alice"
 
 
+def test_a_session_stopped_at_the_code_step_does_not_reach_the_api(client, customer):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = totp_device(customer)
+    client.force_login(customer)  # password done, TOTP step not yet
+    assert client.get("/api/v1/account/").status_code == 401
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # what the code step records
+    session.save()
+    assert client.get("/api/v1/account/").json()["username"] == "alice"
+
+
 def test_session_posts_need_the_csrf_token(customer):
     from django.test import Client
 
