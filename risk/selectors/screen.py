@@ -7,8 +7,10 @@ liquidation level, any account in liquidation (a stale price may have held it ba
 an open margin call out of step with the status, an unpriced asset, or an account not
 assessed for 15 minutes (for the ratio chart). A small slack around each level covers
 the engine's rounding and SQLite's float arithmetic, so the screen never misses an
-account the engine would act on (a Hypothesis test checks it); an account simply
-staying in margin call is not re-assessed every minute.
+account the engine would act on (a Hypothesis test checks it). An account near a level
+whose collateral value and liability have not moved since its last assessment keeps
+that assessment: an account simply staying in margin call, or left by a liquidation
+just above the target, is not re-assessed every minute.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ def screen_candidates(
         "quote": settings.QUOTE_ASSET,
         "call": risk.margin_call_level,
         "liquidation": risk.liquidation_level,
+        "settings_changed": risk.updated_at,
         "slack": SLACK,
         "cutoff": now - REASSESS_EVERY,
     }
@@ -91,6 +94,13 @@ def screen_candidates(
     call_high = "e.liability * %(call)s * (1 + %(slack)s) + %(slack)s"
     call_low = "e.liability * %(call)s * (1 - %(slack)s) - %(slack)s"
     liquidation_high = "e.liability * %(liquidation)s * (1 + %(slack)s) + %(slack)s"
+    # Near a level but unchanged since the engine last looked (same values, same settings):
+    # its decision stands. This keeps accounts a liquidation left just above the target
+    # from being re-assessed every minute; any price, balance, tier or setting change
+    # moves the values (or the settings' time) and brings them back.
+    moved = f"""(m.assessed_at IS NULL OR m.assessed_at < %(settings_changed)s
+                 OR ABS({cv} - {n("m.collateral_value")}) > %(slack)s * (1 + {cv})
+                 OR ABS(e.liability - {n("m.liability_value")}) > %(slack)s * (1 + e.liability))"""
     query = f"""
         WITH bands AS (
             SELECT t.asset_id, {n("t.factor")} AS factor, {n("t.up_to")} AS upper,
@@ -137,13 +147,12 @@ def screen_candidates(
                 OR (m.status = 'healthy'
                     AND (EXISTS (SELECT 1 FROM risk_margincall mc
                                   WHERE mc.margin_account_id = m.id AND mc.closed_at IS NULL)
-                         OR (e.liability > 0 AND {cv} < {call_high})))
+                         OR (e.liability > 0 AND {cv} < {call_high} AND {moved})))
                 OR (m.status = 'margin_call'
                     AND (COALESCE(e.liability, 0) = 0
                          OR NOT EXISTS (SELECT 1 FROM risk_margincall mc
                                          WHERE mc.margin_account_id = m.id AND mc.closed_at IS NULL)
-                         OR {cv} >= {call_low}
-                         OR {cv} <= {liquidation_high})))
+                         OR (({cv} >= {call_low} OR {cv} <= {liquidation_high}) AND {moved}))))
          ORDER BY m.id
     """
     with connection.cursor() as cursor:

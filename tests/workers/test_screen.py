@@ -118,3 +118,19 @@ def test_an_account_staying_in_margin_call_is_left_alone_until_it_moves(customer
     assert screen_candidates(lo=1, hi=10**9) == [account.pk]  # 103.5%: the engine must look
     price_record(asset="BTC", price="60000", source="test")
     assert screen_candidates(lo=1, hi=10**9) == [account.pk]  # recovered: the call must close
+
+
+@pytest.mark.django_db
+def test_an_account_left_at_the_target_by_a_liquidation_waits_until_something_moves(customer):
+    from risk.models import RiskSettings
+    from risk.services import account_sweep, price_record
+    from tests.workers.scenarios import LIQUIDATION_PRICE, leveraged_btc_holder
+
+    account = leveraged_btc_holder(customer)
+    price_record(asset="BTC", price=LIQUIDATION_PRICE, source="test")
+    assert account_sweep(margin_account_id=account.pk).liquidation_id is not None
+    assert screen_candidates(lo=1, hi=10**9) == []  # just above 110%, nothing moved since
+    risk = RiskSettings.load()
+    risk.margin_call_level = risk.target_level = D("1.12")
+    risk.save()
+    assert screen_candidates(lo=1, hi=10**9) == [account.pk]  # the levels moved: look again
