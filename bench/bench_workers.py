@@ -38,6 +38,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import MarginAccount  # noqa: E402
 from accounts.services.interest import interest_accrue, loan_id_chunks  # noqa: E402
+from risk.models import RiskSettings  # noqa: E402
 from risk.selectors.screen import account_chunks, screen_candidates  # noqa: E402
 from risk.services import sweep_chunk  # noqa: E402
 
@@ -46,6 +47,9 @@ def build(accounts: int) -> None:
     """N customers: q BTC in margin (q from 0.75 to 1.5) against a 40 000 USDT loan taken out to spot."""
     call_command("flush", "--no-input", verbosity=0)
     call_command("seed_demo", "--no-customers", verbosity=0)
+    # No price feed runs here: keep the seeded prices fresh for the whole run, or the
+    # sweep would (rightly) refuse to liquidate on them once they are 5 minutes old.
+    RiskSettings.objects.filter(pk=1).update(max_price_age=timedelta(days=1))
     now = timezone.now() - timedelta(days=1)
     with transaction.atomic(), connection.cursor() as c:
         c.execute("SELECT id FROM risk_asset WHERE symbol = 'BTC'")
@@ -158,7 +162,11 @@ def main() -> None:
     def sweep() -> str:
         results = [sweep_chunk(lo=lo, hi=hi) for lo, hi in account_chunks()]
         opened = sum(o.margin_call_opened for r in results for o in r.outcomes)
-        return f"{sum(r.candidates for r in results)} assessed, {opened} margin calls opened"
+        liquidated = sum(o.liquidation_id is not None for r in results for o in r.outcomes)
+        return (
+            f"{sum(r.candidates for r in results)} assessed, {opened} margin calls opened, "
+            f"{liquidated} liquidated"
+        )
 
     timed("full sweep (screen + engine + margin calls)", sweep)
     timed("full sweep again (calls already open)", sweep)
