@@ -9,3 +9,9 @@ class AccountsConfig(AppConfig):
         from margin_project import sqlmoney
 
         sqlmoney.register()
+
+        from risk.signals import price_changed
+
+        from .receivers import sweep_exposed_accounts
+
+        price_changed.connect(sweep_exposed_accounts, dispatch_uid="accounts.sweep_exposed_accounts")

@@ -37,10 +37,10 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import MarginAccount  # noqa: E402
+from accounts.selectors.screen import account_chunks, screen_candidates  # noqa: E402
 from accounts.services.interest import interest_accrue, loan_id_chunks  # noqa: E402
+from accounts.services.sweep import sweep_chunk  # noqa: E402
 from risk.models import RiskSettings  # noqa: E402
-from risk.selectors.screen import account_chunks, screen_candidates  # noqa: E402
-from risk.services import sweep_chunk  # noqa: E402
 
 
 def build(accounts: int) -> None:

@@ -3,6 +3,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("margin_project.api_urls")),
+    path("api/v1/", include("margin_project.api.urls")),
     path("", include("accounts.urls")),
 ]

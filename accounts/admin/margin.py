@@ -13,17 +13,17 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from risk.admin.base import ReadOnlyAdmin
-from risk.admin.display import EMPTY, age, money, percent, rate_percent, status_badge
+from accounts.admin.stress import stress_test_view
+from margin_project.admin.base import ReadOnlyAdmin
+from margin_project.admin.display import EMPTY, age, money, percent, rate_percent, status_badge
 from risk.admin.records import line_text
-from risk.admin.stress import stress_test_view
 from risk.models import Asset, Liquidation, MarginCall, RiskSettings
 from risk.roles import CORRECT_LEDGER, CREDIT_DEPOSIT, SWEEP
-from risk.services import sweep_queue
 
 from ..models import LedgerAccount, MarginAccount
 from ..models.ledger import AccountKind
 from ..selectors import AccountSummary, account_summary, interest_history, ledger_history
+from ..services.sweep import sweep_queue
 
 EXPOSURE_KINDS = (AccountKind.MARGIN, AccountKind.LOAN_PRINCIPAL, AccountKind.LOAN_INTEREST)
 LEDGER_ROWS = 50

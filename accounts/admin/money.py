@@ -13,17 +13,18 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from margin_project.admin.base import OperationLinksMixin, ReadOnlyAdmin, ReadOnlyInline, operation_page
+from margin_project.admin.display import money, rate_percent
 from margin_project.errors import DomainError
-from risk.admin.base import OperationLinksMixin, ReadOnlyAdmin, ReadOnlyInline, operation_page
-from risk.admin.display import money, rate_percent
+from margin_project.forms import add_domain_error
 from risk.admin.records import account_link
-from risk.forms import AccrualForm, CorrectionForm, DepositCreditForm, add_domain_error
 from risk.roles import ACCRUE, CORRECT_LEDGER, CREDIT_DEPOSIT
-from risk.services import interest_accrue_queue
 
+from ..forms.operations import AccrualForm, CorrectionForm, DepositCreditForm
 from ..models import InterestAccrual, LedgerAccount, LedgerLeg, LedgerTransaction, Loan, Notification
 from ..services import deposit_credit
 from ..services.corrections import CorrectionLeg, ledger_correction
+from ..services.interest import interest_accrue_queue
 
 
 @admin.register(Loan)

@@ -10,13 +10,13 @@ from rest_framework.views import APIView
 from accounts.selectors import account_summary, margin_account_for
 from accounts.selectors.account_risk import max_borrowable_of, max_transferable_of
 from accounts.services import margin_mode_disable, margin_mode_enable
+from margin_project.api.fields import AssetSymbol, DecimalString
+from margin_project.api.schema import OTP_HEADER, error_example
+from margin_project.api.throttles import OtpThrottle, UserThrottle
 
-from .fields import AssetSymbol, DecimalString
 from .idempotency import money_call
 from .otp import otp_code
-from .schema import OTP_HEADER, error_example
 from .summary import AccountSummarySerializer, summary_data
-from .throttles import OtpThrottle, UserThrottle
 
 SUMMARY_EXAMPLE = {
     "user_id": 7,

@@ -10,11 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.services.api_tokens import api_token_issue, api_token_prefix, api_token_revoke, api_tokens_list
+from margin_project.api.schema import OTP_HEADER, error_example
+from margin_project.api.throttles import TokenThrottle
 from margin_project.errors import DomainError
 
 from .otp import otp_check
-from .schema import OTP_HEADER, error_example
-from .throttles import TokenThrottle
 
 
 class InvalidCredentials(DomainError):

@@ -12,11 +12,11 @@ from accounts.models import InterestAccrual, LedgerLeg, Notification
 from accounts.selectors import interest_history, ledger_history, notifications_for
 from accounts.selectors.account_risk import liquidations_of, margin_calls_of
 from accounts.services import notifications_mark_read
+from margin_project.api.fields import DecimalString
+from margin_project.api.schema import error_example
 from risk.models import Liquidation, MarginCall
 
-from .fields import DecimalString
 from .filters import InterestFilter, LedgerFilter, MarginCallFilter, NotificationFilter
-from .schema import error_example
 
 NOT_FOUND = error_example("not_found", "Not found.", None, 404)
 

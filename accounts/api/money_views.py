@@ -7,11 +7,11 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 
 from accounts.services import Direction, loan_borrow, loan_repay, transfer
+from margin_project.api.fields import AssetSymbol, DecimalString
+from margin_project.api.schema import IDEMPOTENCY_HEADER, OTP_HEADER, error_example
+from margin_project.api.throttles import MoneyThrottle, UserThrottle
 
-from .fields import AssetSymbol, DecimalString
 from .idempotency import money_call
-from .schema import IDEMPOTENCY_HEADER, OTP_HEADER, error_example
-from .throttles import MoneyThrottle, UserThrottle
 
 MONEY_PARAMETERS = [IDEMPOTENCY_HEADER, OTP_HEADER]
 MONEY_DESCRIPTION = (

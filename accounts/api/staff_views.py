@@ -11,14 +11,14 @@ from rest_framework.views import APIView
 from accounts.models import MarginAccount
 from accounts.selectors import account_summary, margin_account_for
 from accounts.services import deposit_credit
+from margin_project.api.fields import AssetSymbol, DecimalString
+from margin_project.api.permissions import IsStaff
+from margin_project.api.schema import IDEMPOTENCY_HEADER, error_example
 from margin_project.errors import NotFound
 
 from .account_views import SUMMARY_EXAMPLE
-from .fields import AssetSymbol, DecimalString
 from .filters import StaffAccountFilter
 from .idempotency import money_call
-from .permissions import IsStaff
-from .schema import IDEMPOTENCY_HEADER, error_example
 from .summary import AccountSummarySerializer, summary_data
 
 

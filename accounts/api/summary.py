@@ -7,8 +7,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from accounts.selectors import AccountSummary
-
-from .fields import DecimalString
+from margin_project.api.fields import DecimalString
 
 
 class ThresholdsSerializer(serializers.Serializer):

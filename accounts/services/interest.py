@@ -197,6 +197,16 @@ def _income_accounts(txn_id: int) -> dict[int, int]:
     }
 
 
+def interest_accrue_queue(*, day: date) -> int:
+    """Queue the accrual of ``day`` as one task per chunk of loans; returns tasks queued."""
+    from ..tasks import accrue_interest_chunk_task
+
+    chunks = loan_id_chunks()
+    for lo, hi in chunks:
+        transaction.on_commit(lambda lo=lo, hi=hi: accrue_interest_chunk_task.delay(day.isoformat(), lo, hi))
+    return len(chunks)
+
+
 def interest_days_missing(*, through: date) -> list[date]:
     """Days up to ``through`` that the daily job has not run for yet (catch-up after an outage).
 

@@ -5,19 +5,19 @@ from .env import env
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "accounts.api.authentication.VerifiedSessionAuthentication",
+        "margin_project.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: amounts must arrive as JSON strings, and a form post is a clear 415.
-    "DEFAULT_PARSER_CLASSES": ["accounts.api.parsers.StrictJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["margin_project.api.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "accounts.api.schema.MarginDeskAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "margin_project.api.schema.MarginDeskAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "margin_project.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
-        "accounts.api.throttles.UserThrottle",
-        "accounts.api.throttles.AnonThrottle",
+        "margin_project.api.throttles.UserThrottle",
+        "margin_project.api.throttles.AnonThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_THROTTLE_USER", default="1200/minute"),
@@ -26,7 +26,7 @@ REST_FRAMEWORK = {
         "otp": env("API_THROTTLE_OTP", default="10/minute"),
         "token": env("API_THROTTLE_TOKEN", default="20/minute"),
     },
-    "EXCEPTION_HANDLER": "accounts.api.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "margin_project.api.errors.api_exception_handler",
     # Amounts travel as decimal strings, never JSON floats.
     "COERCE_DECIMAL_TO_STRING": True,
 }

@@ -11,14 +11,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from margin_project.admin.base import OperationLinksMixin, operation_page
+from margin_project.admin.display import EMPTY, age, money, percent, rate_percent
 from margin_project.errors import DomainError
+from margin_project.forms import add_domain_error
 
-from ..forms import AssetForm, CollateralTierFormSet, PriceRecordForm, RiskSettingsForm, add_domain_error
+from ..forms import AssetForm, CollateralTierFormSet, PriceRecordForm, RiskSettingsForm
 from ..models import Asset, AssetPrice, CollateralTier, RiskSettings
 from ..roles import RECORD_PRICE
 from ..services import price_record
-from .base import OperationLinksMixin, operation_page
-from .display import EMPTY, age, money, percent, rate_percent
 from .history import ReadableHistoryAdmin, deltas
 
 

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from .display import EMPTY, money
+from margin_project.admin.display import EMPTY, money
 
 # Bookkeeping columns that change on every save and say nothing to a reader.
 UNTRACKED = ("created_at", "updated_at")

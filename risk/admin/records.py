@@ -6,6 +6,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from margin_project.admin.base import ReadOnlyAdmin, ReadOnlyInline
+from margin_project.admin.display import EMPTY, money, percent, status_badge
+
 from ..models import (
     LineKind,
     Liquidation,
@@ -15,8 +18,6 @@ from ..models import (
     StaffAlert,
     StatusChange,
 )
-from .base import ReadOnlyAdmin, ReadOnlyInline
-from .display import EMPTY, money, percent, status_badge
 
 
 def account_link(margin_account) -> str:

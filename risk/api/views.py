@@ -10,9 +10,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.fields import AssetSymbol, DecimalString
-from accounts.api.permissions import IsStaff
-from accounts.api.schema import error_example
+from margin_project.api.fields import AssetSymbol, DecimalString
+from margin_project.api.permissions import IsStaff
+from margin_project.api.schema import error_example
 from risk.models import RiskSettings
 from risk.selectors.assets import asset_detail, assets_list
 from risk.services import price_record

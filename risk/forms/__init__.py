@@ -1,23 +1,6 @@
-"""Admin forms: they parse and check input; services and selectors do the work."""
+"""Admin forms of the risk desk's configuration: they parse and check input; services decide."""
 
 from .config import AssetForm, CollateralTierFormSet, RiskSettingsForm
-from .operations import (
-    AccrualForm,
-    CorrectionForm,
-    DepositCreditForm,
-    PriceRecordForm,
-    StressTestForm,
-    add_domain_error,
-)
+from .prices import PriceRecordForm
 
-__all__ = [
-    "AccrualForm",
-    "AssetForm",
-    "CorrectionForm",
-    "CollateralTierFormSet",
-    "DepositCreditForm",
-    "PriceRecordForm",
-    "RiskSettingsForm",
-    "StressTestForm",
-    "add_domain_error",
-]
+__all__ = ["AssetForm", "CollateralTierFormSet", "PriceRecordForm", "RiskSettingsForm"]

@@ -13,7 +13,8 @@ from margin_project.errors import InvalidAmount, UnknownAsset
 from margin_project.money import places_of
 
 from ..models import Asset, AssetPrice
-from .notify import stale_price_alerts_resolve
+from ..signals import price_changed
+from .alerts import stale_price_alerts_resolve
 
 MAX_PRICE_PLACES = 18
 
@@ -55,7 +56,7 @@ def price_record(
         current.price, current.source, current.observed_at = value, source[:64], observed_at
         current.save(update_fields=["price", "source", "observed_at", "updated_at"])
     stale_price_alerts_resolve(asset=asset)
-    _queue_exposed_sweep(asset.pk)
+    price_changed.send(sender=AssetPrice, asset_id=asset.pk)
     return current
 
 
@@ -68,10 +69,3 @@ def prices_record(
         price_record(asset=symbol, price=price, source=source, observed_at=observed_at)
         for symbol, price in quotes
     ]
-
-
-def _queue_exposed_sweep(asset_id: int) -> None:
-    """After commit, sweep the accounts exposed to the asset: a margin call within seconds."""
-    from ..tasks import sweep_asset_task
-
-    transaction.on_commit(lambda: sweep_asset_task.delay(asset_id))

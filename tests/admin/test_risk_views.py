@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import MarginAccount
+from accounts.services.sweep import account_sweep
 from risk.models import Liquidation, RiskSettings
-from risk.services import account_sweep, price_record
+from risk.services import price_record
 from tests.helpers import fund_margin
 
 from .conftest import borrower

@@ -20,8 +20,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.selectors.stress import stress_report
 from risk.models import Liquidation, MarginCall
-from risk.selectors import stress_report
 from tests.helpers import fund_margin, ledger_state
 
 from .conftest import borrower

@@ -60,7 +60,8 @@ def margin_call_make(user, *, btc_price: str = "21000") -> None:
     """Take the borrowed USDT out to spot, let BTC fall, and sweep: a margin call (ratio ~107%)."""
     from accounts.selectors import margin_account_for
     from accounts.services import transfer
-    from risk.services import account_sweep, price_record
+    from accounts.services.sweep import account_sweep
+    from risk.services import price_record
 
     transfer(user=user, asset="USDT", amount="20000", direction="to_spot")
     price_record(asset="BTC", price=btc_price, source="test")

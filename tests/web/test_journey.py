@@ -14,8 +14,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models.ledger import AccountKind
 from accounts.selectors import account_summary, action_preview, margin_account_for
 from accounts.services import deposit_credit
+from accounts.services.sweep import account_sweep
 from margin_project.money import plain
-from risk.services import account_sweep, price_record
+from risk.services import price_record
 from tests.browser import screenshot_path
 from tests.helpers import balance
 

@@ -16,9 +16,9 @@ def test_setup_periodic_tasks_creates_the_schedules_once(db):
     out = StringIO()
     call_command("setup_periodic_tasks", stdout=out)
     tasks = {t.name: (t.task, str(t.crontab or t.interval)) for t in PeriodicTask.objects.all()}
-    assert tasks["Daily interest accrual (00:00 UTC)"][0] == "risk.accrue_interest"
+    assert tasks["Daily interest accrual (00:00 UTC)"][0] == "accounts.accrue_interest"
     assert tasks["Daily interest accrual (00:00 UTC)"][1].startswith("0 0 * * *")
-    assert tasks["Margin sweep (every minute)"] == ("risk.sweep_all", "every minute")
+    assert tasks["Margin sweep (every minute)"] == ("accounts.sweep_all", "every minute")
     assert "kept: Margin sweep (every minute)" in out.getvalue()
     assert PeriodicTask.objects.count() == 3
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from accounts.models import InterestAccrual, Loan
 from accounts.services import loan_borrow, loan_repay
+from accounts.services.interest import interest_accrue
 from risk.models import Asset, CollateralTier
-from risk.services import interest_accrue, price_record
+from risk.services import price_record
 from tests.helpers import assert_ledger_balanced, enable_mode, fund_margin
 
 TODAY = timezone.now().date

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from accounts.models import InterestAccrual, Notification
 from accounts.selectors import account_summary, margin_account_for
+from accounts.services.interest import interest_accrue_queue
+from accounts.tasks import accrue_interest_chunk_task, accrue_interest_task, sweep_all_task
 from risk.models import AssetPrice, Liquidation, MarginCall, StaffAlert
-from risk.services import interest_accrue_queue, price_record
-from risk.tasks import accrue_interest_chunk_task, accrue_interest_task, sweep_all_task
+from risk.services import price_record
 from tests.helpers import assert_ledger_balanced
 from tests.workers.conftest import wait_for
 from tests.workers.scenarios import LIQUIDATION_PRICE, MARGIN_CALL_PRICE, engine_plan, leveraged_btc_holder

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from accounts.models import LedgerAccount, MarginAccount
 from accounts.selectors import account_positions
+from accounts.selectors.screen import chunk_of, screen_candidates
+from accounts.services.sweep import sweep_chunk
 from risk import engine
 from risk.models import Asset, AssetPrice, CollateralTier, JobLease, MarginCall
 from risk.selectors import market_snapshot, thresholds_current
-from risk.selectors.screen import chunk_of, screen_candidates
-from risk.services import sweep_chunk
 from tests.conftest import market_create
 
 # A tiered asset: 100% up to 1 000 USDT of value, 80% to 5 000, 50% to 10 000, nothing above.
@@ -107,7 +107,8 @@ def test_two_sweeps_of_the_same_chunk_never_run_at_once(customer):
 
 @pytest.mark.django_db
 def test_an_account_staying_in_margin_call_is_left_alone_until_it_moves(customer):
-    from risk.services import account_sweep, price_record
+    from accounts.services.sweep import account_sweep
+    from risk.services import price_record
     from tests.workers.scenarios import LIQUIDATION_PRICE, MARGIN_CALL_PRICE, leveraged_btc_holder
 
     account = leveraged_btc_holder(customer)
@@ -122,8 +123,9 @@ def test_an_account_staying_in_margin_call_is_left_alone_until_it_moves(customer
 
 @pytest.mark.django_db
 def test_an_account_left_at_the_target_by_a_liquidation_waits_until_something_moves(customer):
+    from accounts.services.sweep import account_sweep
     from risk.models import RiskSettings
-    from risk.services import account_sweep, price_record
+    from risk.services import price_record
     from tests.workers.scenarios import LIQUIDATION_PRICE, leveraged_btc_holder
 
     account = leveraged_btc_holder(customer)

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from accounts.models import LedgerAccount, Notification
 from accounts.selectors import account_summary
+from accounts.services.sweep import account_sweep
 from risk.models import AssetPrice, Liquidation, MarginCall, RatioSnapshot, StaffAlert, StatusChange
-from risk.services import account_sweep, price_record
+from risk.services import price_record
 from tests.helpers import assert_ledger_balanced
 from tests.workers.scenarios import (
     CRASH_PRICE,

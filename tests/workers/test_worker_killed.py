@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import InterestAccrual, LedgerTransaction, Loan
-from risk.tasks import accrue_interest_chunk_task, accrue_interest_task
+from accounts.tasks import accrue_interest_chunk_task, accrue_interest_task
 from tests.helpers import assert_ledger_balanced
 from tests.workers.conftest import purge, wait_for
 from tests.workers.scenarios import leveraged_btc_holder

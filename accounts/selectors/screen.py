@@ -23,9 +23,9 @@ from django.db import connection
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from accounts.models import MarginAccount
+from risk.models import RiskSettings
 
-from ..models import RiskSettings
+from ..models import MarginAccount
 
 CHUNK_SIZE = 1000
 # Accounts with a liability are re-assessed (and their ratio snapshot taken) this often.

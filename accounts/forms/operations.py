@@ -16,15 +16,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from margin_project.errors import DomainError
+from risk.models import Asset
 
-from ..models import Asset
 from ..selectors.stress import ALL_ASSETS
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal on the field it names (or above the form)."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def customer_named(username: str):
@@ -36,17 +30,6 @@ def customer_named(username: str):
     if user.is_staff:
         raise ValidationError(f"{username} is staff; deposits and corrections concern customers.")
     return user
-
-
-class PriceRecordForm(forms.Form):
-    asset = forms.ModelChoiceField(
-        queryset=Asset.objects.exclude(symbol=settings.QUOTE_ASSET).order_by("symbol"),
-        to_field_name="symbol",
-        help_text=f"Prices are in {settings.QUOTE_ASSET}, whose own price is always 1.",
-    )
-    price = forms.CharField(
-        max_length=48, help_text=f"{settings.QUOTE_ASSET} per unit, e.g. 58250.5 (a decimal number)."
-    )
 
 
 class AccrualForm(forms.Form):

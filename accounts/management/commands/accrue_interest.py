@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.services.interest import interest_accrue, interest_days_missing, loan_id_chunks
 from margin_project.money import plain
-from risk.management.progress import progress
+from margin_project.progress import progress
 
 
 class Command(BaseCommand):

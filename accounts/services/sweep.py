@@ -1,6 +1,6 @@
 """Margin sweeps: assess accounts with the engine; margin calls and liquidations follow.
 
-The bulk screen (``risk.selectors.screen``) picks candidates per chunk of account
+The bulk screen (``accounts.selectors.screen``) picks candidates per chunk of account
 ids; each candidate is decided here in its own transaction with its row locked.
 """
 
@@ -13,16 +13,17 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import MarginAccount
-from accounts.selectors import account_positions
 from risk import engine
+from risk.models import MarginCall, RatioSnapshot, StatusChange
+from risk.selectors import MarketSnapshot, market_snapshot, thresholds_current
+from risk.services.alerts import stale_price_alert
+from risk.services.lease import lease_acquire, lease_release
 
-from ..models import MarginCall, RatioSnapshot, StatusChange
-from ..selectors import MarketSnapshot, market_snapshot, thresholds_current
+from ..models import MarginAccount
+from ..selectors.positions import account_positions
 from ..selectors.screen import REASSESS_EVERY, chunk_of, screen_candidates
-from .lease import lease_acquire, lease_release
 from .liquidation import liquidation_execute
-from .notify import notification_create, stale_price_alert
+from .notifications import notification_create
 
 LEASE_TTL = timedelta(minutes=5)
 

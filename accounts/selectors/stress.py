@@ -21,8 +21,7 @@ from margin_project.errors import InvalidAmount, UnknownAsset
 from margin_project.money import EXACT, round_up
 from risk import engine
 from risk.engine.stress import EVERY_OTHER_ASSET
-
-from .terms import market_snapshot, thresholds_current
+from risk.selectors import market_snapshot, thresholds_current
 
 ALL_ASSETS = EVERY_OTHER_ASSET  # the key of a shock applied to every asset not named
 

@@ -18,15 +18,15 @@ def schedules_install() -> list[tuple[PeriodicTask, bool]]:
     )
     every_minute, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.MINUTES)
     accrual, accrual_created = PeriodicTask.objects.get_or_create(
-        name=ACCRUAL, defaults={"task": "risk.accrue_interest", "crontab": midnight}
+        name=ACCRUAL, defaults={"task": "accounts.accrue_interest", "crontab": midnight}
     )
     sweep, sweep_created = PeriodicTask.objects.get_or_create(
-        name=SWEEP, defaults={"task": "risk.sweep_all", "interval": every_minute}
+        name=SWEEP, defaults={"task": "accounts.sweep_all", "interval": every_minute}
     )
     hourly, _ = CrontabSchedule.objects.get_or_create(
         minute="30", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
     )
     heal, heal_created = PeriodicTask.objects.get_or_create(
-        name=ACCRUAL_HEAL, defaults={"task": "risk.accrue_interest", "crontab": hourly}
+        name=ACCRUAL_HEAL, defaults={"task": "accounts.accrue_interest", "crontab": hourly}
     )
     return [(accrual, accrual_created), (sweep, sweep_created), (heal, heal_created)]

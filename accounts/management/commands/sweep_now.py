@@ -4,9 +4,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from risk.management.progress import progress
-from risk.selectors.screen import account_chunks
-from risk.services import account_sweep, sweep_chunk
+from accounts.selectors.screen import account_chunks
+from accounts.services.sweep import account_sweep, sweep_chunk
+from margin_project.progress import progress
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from risk.schedules import schedules_install
+from accounts.schedules import schedules_install
 
 
 class Command(BaseCommand):

@@ -8,12 +8,12 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from margin_project.admin.display import money, percent, status_badge
 from margin_project.errors import DomainError
+from margin_project.forms import add_domain_error
 
-from ..forms import StressTestForm, add_domain_error
-from ..selectors import stress_report
-from ..selectors.stress import ALL_ASSETS, StressReport
-from .display import money, percent, status_badge
+from ..forms.operations import StressTestForm
+from ..selectors.stress import ALL_ASSETS, StressReport, stress_report
 
 
 def stress_test_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> TemplateResponse:

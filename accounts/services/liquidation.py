@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from accounts.models import Loan, MarginAccount
-from accounts.models.ledger import AccountKind, TransactionKind
-from accounts.services.common import loan_get_or_create, wallet_account
-from accounts.services.ledger import Leg, house_account, ledger_post
 from margin_project.money import plain, round_down, round_up
 from risk import engine
+from risk.models import LineKind, Liquidation, LiquidationLine, MarginCall
+from risk.selectors import MarketSnapshot
 
-from ..models import LineKind, Liquidation, LiquidationLine, MarginCall
-from ..selectors import MarketSnapshot
-from .notify import notification_create
+from ..models import Loan, MarginAccount
+from ..models.ledger import AccountKind, TransactionKind
+from .common import loan_get_or_create, wallet_account
+from .ledger import Leg, house_account, ledger_post
+from .notifications import notification_create
 
 
 def liquidation_execute(

@@ -1,0 +1,1 @@
+"""Admin helpers every app shares: read-only admins, operation pages, display formatting."""

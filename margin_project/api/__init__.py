@@ -1,0 +1,1 @@
+"""API plumbing every app shares: errors, fields, permissions, schema, throttles, parsers, pagination."""
