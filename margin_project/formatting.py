@@ -40,9 +40,8 @@ def amount_text(value: Decimal | None, places: int | None = None) -> str:
 
 
 def price_text(value: Decimal | None, significant: int = 8) -> str:
-    """A price to ``significant`` digits (at least every integer digit), no trailing zeros.
-
-    0.3999999999 -> "0.4" is *not* what this does: it floors, 0.39999999 at 8 digits.
+    """A price to ``significant`` digits (at least every integer digit), rounded down, no
+    trailing zeros: 42010.500000000000000000 -> "42,010.5", 6.111111111 -> "6.1111111".
     """
     if value is None:
         return EMPTY
