@@ -42,13 +42,14 @@ RECORD_PRICE = "risk.record_assetprice"
 CORRECT_LEDGER = "accounts.correct_ledgertransaction"
 
 # Apps whose every model staff may view (customers are ``accounts.User``).
-VIEWED_APPS = ("accounts", "risk", "django_celery_beat")
+VIEWED_APPS = ("accounts", "risk", "django_celery_beat", "events")
 
 # What a risk officer may change, beyond viewing: configuration and schedules.
 CONFIGURATION = {
     ("risk", "asset"): ("add", "change"),
     ("risk", "collateraltier"): ("add", "change", "delete"),
     ("risk", "risksettings"): ("change",),
+    ("events", "webhookendpoint"): ("change",),  # turn endpoints off and on, re-send deliveries
 }
 SCHEDULE_ACTIONS = ("add", "change", "delete")
 

@@ -19,6 +19,7 @@ from margin_project.money import plain, round_up
 from risk import engine
 from risk.selectors import market_snapshot, thresholds_current
 
+from ..events import record_loan_borrowed, record_loan_repaid
 from ..models import InterestAccrual, LedgerTransaction, Loan
 from ..models.ledger import AccountKind, TransactionKind
 from ..models.loan import AccrualKind
@@ -98,6 +99,7 @@ def loan_borrow(*, user, asset: str, amount: object) -> BorrowResult:
             amount=interest,
             transaction=txn,
         )
+    record_loan_borrowed(loan=loan, transaction=txn, amount=value, interest=interest)
     valuation = margin_account_refresh(margin_account, market, thresholds)
     return BorrowResult(
         loan=loan, transaction=txn, amount=value, interest_charged=interest, valuation=valuation
@@ -160,6 +162,7 @@ def loan_repay(*, user, asset: str, amount: object = None, repay_all: bool = Fal
         memo=f"Repay {value} {asset_obj.symbol}: interest {interest_paid}, principal {principal_paid}",
         created_by=user,
     )
+    record_loan_repaid(loan=loan, transaction=txn, interest_paid=interest_paid, principal_paid=principal_paid)
     thresholds = thresholds_current()
     margin_account_refresh(
         margin_account, market_snapshot(symbols=set(account_positions(margin_account))), thresholds

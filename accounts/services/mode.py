@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from margin_project.errors import ModeChangeRefused, TwoFactorInvalid, TwoFactorRequired
 
+from ..events import record_margin_mode_changed
 from ..models import MarginAccount
 from ..selectors.positions import account_positions
 from .common import margin_account_lock
@@ -42,6 +43,7 @@ def margin_mode_enable(*, user, otp_code: object) -> MarginAccount:
         if not margin_account.multi_asset_mode:
             margin_account.multi_asset_mode = True
             margin_account.save(update_fields=["multi_asset_mode", "updated_at"])
+            record_margin_mode_changed(margin_account)
     return margin_account
 
 
@@ -58,4 +60,5 @@ def margin_mode_disable(*, user) -> MarginAccount:
     if margin_account.multi_asset_mode:
         margin_account.multi_asset_mode = False
         margin_account.save(update_fields=["multi_asset_mode", "updated_at"])
+        record_margin_mode_changed(margin_account)
     return margin_account

@@ -11,6 +11,7 @@ from margin_project.money import plain
 from risk import engine
 from risk.selectors import market_snapshot, thresholds_current
 
+from ..events import record_transfer
 from ..models import LedgerTransaction
 from ..models.ledger import AccountKind, TransactionKind
 from ..selectors.positions import account_positions
@@ -71,6 +72,7 @@ def transfer(*, user, asset: str, amount: object, direction: str) -> LedgerTrans
         memo=f"{value} {asset_obj.symbol} {source} → {target}",
         created_by=user,
     )
+    record_transfer(transaction=txn, asset=asset_obj, amount=value, direction=direction)
     margin_account_refresh(
         margin_account, market_snapshot(symbols=set(account_positions(margin_account))), thresholds
     )

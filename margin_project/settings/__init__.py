@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "simple_history",
     "accounts",
     "risk",
+    "margin_project.events",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 from .api import *  # noqa: E402,F403
 from .celery import *  # noqa: E402,F403
 from .email import *  # noqa: E402,F403
+from .events import *  # noqa: E402,F403
 
 LOGGING = {
     "version": 1,

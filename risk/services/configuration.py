@@ -13,6 +13,7 @@ from django.db import transaction
 from margin_project.errors import InvalidAmount, NotFound
 from risk.engine import Band
 
+from ..events import record_configuration_changed, record_tiers_replaced, tiers_snapshot
 from ..models import Asset, CollateralTier, RiskSettings
 
 ASSET_FIELDS = (
@@ -54,6 +55,7 @@ def asset_create(*, symbol: str, precision: int, tiers=(), **fields) -> Asset:
     asset = Asset(symbol=symbol.strip().upper(), precision=precision, **fields)
     asset.full_clean()
     asset.save()
+    record_configuration_changed(asset, object="asset", key=asset.symbol)
     if tiers:
         asset_tiers_replace(asset=asset, tiers=tiers)
     return asset
@@ -68,6 +70,7 @@ def asset_update(*, symbol: str, **changes) -> Asset:
         setattr(asset, name, value)
     asset.full_clean()
     asset.save()
+    record_configuration_changed(asset, object="asset", key=asset.symbol)
     return asset
 
 
@@ -77,11 +80,13 @@ def asset_tiers_replace(*, asset: Asset | str, tiers) -> Asset:
     if isinstance(asset, str):
         asset = asset_for_update(asset)
     checked = _tiers_checked(list(tiers))
+    before = tiers_snapshot(asset)
     asset.tiers.all().delete()
     for up_to, factor in checked:
         tier = CollateralTier(asset=asset, up_to=up_to, factor=factor)
         tier.full_clean(exclude=["asset"])
         tier.save()
+    record_tiers_replaced(asset, before=before)
     return asset
 
 
@@ -92,4 +97,5 @@ def risk_settings_update(**changes) -> RiskSettings:
         setattr(risk, name, value)
     risk.full_clean()
     risk.save()
+    record_configuration_changed(risk, object="risk_settings", key="risk_settings")
     return risk

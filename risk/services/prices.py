@@ -12,6 +12,7 @@ from django.utils import timezone
 from margin_project.errors import InvalidAmount, UnknownAsset
 from margin_project.money import places_of
 
+from ..events import record_price_recorded
 from ..models import Asset, AssetPrice
 from ..signals import price_changed
 from .alerts import stale_price_alerts_resolve
@@ -55,6 +56,7 @@ def price_record(
     else:
         current.price, current.source, current.observed_at = value, source[:64], observed_at
         current.save(update_fields=["price", "source", "observed_at", "updated_at"])
+    record_price_recorded(current)
     stale_price_alerts_resolve(asset=asset)
     price_changed.send(sender=AssetPrice, asset_id=asset.pk)
     return current
