@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, auth, dashboard, history, liquidations, mode, notifications, two_factor
+from .views import actions, auth, dashboard, history, liquidations, mode, notifications, two_factor, webhooks
 
 urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
@@ -35,4 +35,6 @@ urlpatterns = [
     path("history/", history.LedgerHistoryView.as_view(), name="history"),
     path("history/<int:pk>/", history.TransactionDetailView.as_view(), name="transaction-detail"),
     path("history/interest/", history.InterestHistoryView.as_view(), name="interest-history"),
+    path("webhooks/", webhooks.WebhookListView.as_view(), name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook-detail"),
 ]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db.models import F
+
 from margin_project.events.catalog import Types
 from margin_project.events.envelope import iso_time
 from margin_project.events.services import event_record
@@ -83,7 +85,7 @@ def tiers_snapshot(asset) -> list[dict]:
     """An asset's collateral-factor bands, for a before/after comparison."""
     return [
         {"up_to": None if tier.up_to is None else plain(tier.up_to), "factor": plain(tier.factor)}
-        for tier in asset.tiers.order_by("up_to")
+        for tier in asset.tiers.order_by(F("up_to").asc(nulls_last=True))
     ]
 
 

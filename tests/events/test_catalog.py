@@ -1,0 +1,123 @@
+"""Every event type's example and builder match the catalogue; the sweep's builders read its records."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from django.db import transaction
+
+from accounts.events import (
+    liquidation_draft,
+    liquidation_payload,
+    margin_call_closed_draft,
+    margin_call_closed_payload,
+    margin_call_opened_draft,
+    margin_call_opened_payload,
+    status_changed_draft,
+    status_changed_payload,
+)
+from accounts.services.sweep import account_sweep
+from margin_project.events.catalog import CATALOG, LIQUIDATION_LINE, PayloadInvalid, Types, payload_check
+from margin_project.events.models import Event
+from margin_project.events.services import events_record_bulk
+from risk.events import configuration_changed_payload, price_recorded_payload, stale_price_alert_payload
+from risk.models import AssetPrice, Liquidation, MarginCall, StaffAlert, StatusChange
+from risk.services import price_record
+from risk.services.alerts import stale_price_alert
+from tests.workers.scenarios import LIQUIDATION_PRICE, MARGIN_CALL_PRICE, leveraged_btc_holder
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("event_type", sorted(CATALOG))
+def test_every_types_example_matches_its_fields(event_type):
+    definition = CATALOG[event_type]
+    assert payload_check(event_type, definition.example) is definition
+    assert definition.version >= 1
+
+
+def test_decimals_must_be_strings_in_every_payload():
+    example = dict(CATALOG[Types.LOAN_BORROWED].example)
+    with pytest.raises(PayloadInvalid, match="amount must be decimal"):
+        payload_check(Types.LOAN_BORROWED, {**example, "amount": 20000})
+    with pytest.raises(PayloadInvalid, match="amount must be decimal"):
+        payload_check(Types.LOAN_BORROWED, {**example, "amount": "2e4"})
+
+
+@pytest.fixture
+def liquidated(customer):
+    """Alice swept by the current sweep into a margin call, then a liquidation that closes it."""
+    account = leveraged_btc_holder(customer)
+    for price in (MARGIN_CALL_PRICE, LIQUIDATION_PRICE):
+        AssetPrice.objects.filter(asset__symbol="BTC").update(price=price)
+        account_sweep(margin_account_id=account.pk)
+    return account
+
+
+def test_the_sweeps_records_build_payloads_of_their_types(liquidated):
+    change = StatusChange.objects.filter(margin_account=liquidated).order_by("id").first()
+    call = MarginCall.objects.get(margin_account=liquidated)
+    liquidation = Liquidation.objects.get(margin_account=liquidated)
+
+    status = payload_check(Types.MARGIN_STATUS_CHANGED, status_changed_payload(change))
+    assert status.scope == "account"
+    assert status_changed_payload(change) == {
+        "from_status": "healthy",
+        "to_status": "margin_call",
+        "margin_ratio": format(change.margin_ratio.normalize(), "f"),
+    }
+    payload_check(Types.MARGIN_CALL_OPENED, margin_call_opened_payload(call))
+    payload_check(Types.MARGIN_CALL_CLOSED, margin_call_closed_payload(call))
+    assert margin_call_closed_payload(call)["close_reason"] == "liquidated"
+
+    payload = liquidation_payload(liquidation)
+    payload_check(Types.LIQUIDATION_EXECUTED, payload)
+    lines = list(liquidation.lines.order_by("position"))
+    assert len(payload["lines"]) == len(lines) >= 2
+    for line, sent in zip(lines, payload["lines"], strict=True):
+        assert set(sent) == set(LIQUIDATION_LINE)
+        assert D(sent["quantity"]) == line.quantity and D(sent["value"]) == line.value
+    assert D(payload["fee_value"]) == liquidation.fee_value
+    assert D(payload["ratio_after"]) == liquidation.ratio_after
+
+
+def test_the_sweeps_drafts_write_one_event_each_in_one_statement(liquidated):
+    change = StatusChange.objects.filter(margin_account=liquidated).order_by("id").first()
+    call = MarginCall.objects.get(margin_account=liquidated)
+    liquidation = Liquidation.objects.get(margin_account=liquidated)
+    drafts = [
+        status_changed_draft(change),
+        margin_call_opened_draft(call),
+        liquidation_draft(liquidation),
+        margin_call_closed_draft(call),
+    ]
+    with transaction.atomic():
+        written = events_record_bulk(events=drafts)
+    assert [e.type for e in Event.objects.filter(pk__in=[e.pk for e in written]).order_by("id")] == [
+        Types.MARGIN_STATUS_CHANGED,
+        Types.MARGIN_CALL_OPENED,
+        Types.LIQUIDATION_EXECUTED,
+        Types.MARGIN_CALL_CLOSED,
+    ]
+    assert {e.account_id for e in written} == {liquidated.pk}
+    assert written[0].occurred_at == change.at
+
+
+def test_prices_alerts_and_configuration_build_payloads_of_their_types(market):
+    price = price_record(asset="BTC", price="61250.50", source="feed")
+    assert price_recorded_payload(price)["price"] == "61250.5"
+    payload_check(Types.PRICE_RECORDED, price_recorded_payload(price))
+
+    alert = stale_price_alert(asset=market["ADA"], accounts_affected=2)
+    assert isinstance(alert, StaffAlert)
+    payload_check(Types.PRICE_STALE_ALERT, stale_price_alert_payload(alert))
+
+    payload = configuration_changed_payload(
+        object="asset",
+        key="BTC",
+        changes={"daily_interest_rate": (D("0.0002"), D("0.00025"))},
+        changed_by=None,
+    )
+    payload_check(Types.CONFIGURATION_CHANGED, payload)
+    assert payload["changes"] == {"daily_interest_rate": {"old": "0.0002", "new": "0.00025"}}
