@@ -81,14 +81,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # owners register (and see the secret once) through the API or the web page
 
-    def get_queryset(self, request):
-        # Failing endpoints first (longest failing on top), then the ones turned off.
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("owner")
-            .order_by(F("failing_since").asc(nulls_last=True), "is_active", "id")
-        )
+    # Failing endpoints first (longest failing on top), then the ones turned off.
+    ordering = (F("failing_since").asc(nulls_last=True), "is_active", "id")
+    list_select_related = ("owner",)
 
     def changelist_view(self, request, extra_context=None):
         lag = events_outbox_lag()
