@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from margin_project.events import sql as event_sql
 from margin_project.events.catalog import Types
-from margin_project.events.services import EventDraft, event_record, events_record_select
+from margin_project.events.services import EventDraft, event_record, events_record_bulk, events_record_select
 from margin_project.money import plain
 
 
@@ -180,6 +180,25 @@ def liquidation_draft(liquidation, lines=None) -> EventDraft:
         liquidation_payload(liquidation, lines),
         liquidation.created_at,
     )
+
+
+def sweep_events_record(*, status_changes=(), opened=(), liquidations=(), closed=(), lines=None) -> list:
+    """A sweep batch's events in one bulk insert, in the order things happened to each account:
+    status change, margin call opened, liquidation, margin call closed.
+
+    Takes the records the batch wrote (``StatusChange``, ``MarginCall``, ``Liquidation``
+    rows with their pks); ``lines`` optionally maps a liquidation's pk to its lines
+    (else they are read, one query per liquidation).
+    """
+    lines = lines or {}
+    steps = [
+        *((change.margin_account_id, 0, status_changed_draft(change)) for change in status_changes),
+        *((call.margin_account_id, 1, margin_call_opened_draft(call)) for call in opened),
+        *((x.margin_account_id, 2, liquidation_draft(x, lines.get(x.pk))) for x in liquidations),
+        *((call.margin_account_id, 3, margin_call_closed_draft(call)) for call in closed),
+    ]
+    steps.sort(key=lambda step: step[:2])
+    return events_record_bulk(events=[draft for _, _, draft in steps])
 
 
 def interest_charged_select_sql() -> str:

@@ -109,7 +109,7 @@ def delivery(events: int, endpoints: int) -> None:
     call_command("flush", "--no-input", verbosity=0)
     call_command("seed_demo", "--no-customers", verbosity=0)
     receiver = Receiver()
-    desk = get_user_model().objects.create_user("bench-desk", is_staff=True)
+    desk = get_user_model().objects.create_user("bench-desk", is_staff=True, is_superuser=True)
     now = timezone.now()
     payload = {"asset": "BTC", "price": "60000.5", "source": "bench", "observed_at": "2026-01-05T10:00:00Z"}
 

@@ -104,9 +104,14 @@ def event_get(*, user, event_id: int) -> Event:
 
 
 def endpoint_events(endpoint: WebhookEndpoint) -> QuerySet[Event]:
-    """Every event the endpoint receives: its owner's scope, narrowed to its types."""
+    """Every event the endpoint receives: its owner's scope, narrowed to its types.
+
+    A staff owner's endpoint receives only while their role lets them read events.
+    """
     staff = _is_staff(endpoint.owner)
     events = Event.objects.all()
+    if staff and not endpoint.owner.has_perm("events.view_event"):
+        return events.none()
     if not staff:
         events = events.filter(account__user_id=endpoint.owner_id)
     elif endpoint.account_id is not None:

@@ -28,7 +28,14 @@ def receiver():
 
 @pytest.fixture
 def staff(make_user, market):
-    return make_user("risk-desk", is_staff=True)
+    """A risk officer: reads every event, manages webhook endpoints."""
+    from django.contrib.auth.models import Group
+
+    from risk.roles import RISK_OFFICER
+
+    user = make_user("risk-desk", is_staff=True)
+    user.groups.add(Group.objects.get(name=RISK_OFFICER))
+    return user
 
 
 @pytest.fixture

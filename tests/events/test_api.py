@@ -64,6 +64,23 @@ def test_staff_read_every_event_and_filter_by_account_and_type(alice, mallory, s
     assert {e["type"] for e in two["results"]} == {Types.LOAN_BORROWED, Types.DEPOSIT_CREDITED}
 
 
+def test_staff_need_their_roles_permissions(alice, make_user):
+    from django.contrib.auth.models import Group
+
+    from risk.roles import SUPPORT
+
+    no_role = client_for(make_user("new-hire", is_staff=True))
+    assert error_of(no_role.get("/api/v1/events/"))["code"] == "permission_denied"
+    support_user = make_user("sam", is_staff=True)
+    support_user.groups.add(Group.objects.get(name=SUPPORT))
+    support = client_for(support_user)
+    assert support.get("/api/v1/events/").status_code == 200
+    assert support.get("/api/v1/webhooks/endpoints/").status_code == 200
+    refused = support.post("/api/v1/webhooks/endpoints/", {"url": "http://127.0.0.1:9/x"}, format="json")
+    assert refused.status_code == 403  # viewing, not changing
+    assert not WebhookEndpoint.objects.exists()
+
+
 def test_the_cursor_pages_through_exactly_once(alice, staff):
     client = client_for(staff)
     everything = [e["id"] for e in feed(client, limit=500)["results"]]

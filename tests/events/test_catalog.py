@@ -5,22 +5,19 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.events import (
-    liquidation_draft,
     liquidation_payload,
-    margin_call_closed_draft,
     margin_call_closed_payload,
-    margin_call_opened_draft,
     margin_call_opened_payload,
-    status_changed_draft,
     status_changed_payload,
+    sweep_events_record,
 )
 from accounts.services.sweep import account_sweep
 from margin_project.events.catalog import CATALOG, LIQUIDATION_LINE, PayloadInvalid, Types, payload_check
 from margin_project.events.models import Event
-from margin_project.events.services import events_record_bulk
 from risk.events import configuration_changed_payload, price_recorded_payload, stale_price_alert_payload
 from risk.models import AssetPrice, Liquidation, MarginCall, StaffAlert, StatusChange
 from risk.services import price_record
@@ -82,26 +79,37 @@ def test_the_sweeps_records_build_payloads_of_their_types(liquidated):
     assert D(payload["ratio_after"]) == liquidation.ratio_after
 
 
-def test_the_sweeps_drafts_write_one_event_each_in_one_statement(liquidated):
-    change = StatusChange.objects.filter(margin_account=liquidated).order_by("id").first()
-    call = MarginCall.objects.get(margin_account=liquidated)
+def test_a_sweep_batchs_events_are_written_in_one_statement_in_order_per_account(liquidated, make_user):
+    AssetPrice.objects.filter(asset__symbol="BTC").update(price=D("60000"))
+    second = leveraged_btc_holder(make_user())
+    AssetPrice.objects.filter(asset__symbol="BTC").update(price=MARGIN_CALL_PRICE)
+    account_sweep(margin_account_id=second.pk)
+    changes = list(StatusChange.objects.order_by("id"))
+    calls = list(MarginCall.objects.order_by("id"))
     liquidation = Liquidation.objects.get(margin_account=liquidated)
-    drafts = [
-        status_changed_draft(change),
-        margin_call_opened_draft(call),
-        liquidation_draft(liquidation),
-        margin_call_closed_draft(call),
-    ]
-    with transaction.atomic():
-        written = events_record_bulk(events=drafts)
-    assert [e.type for e in Event.objects.filter(pk__in=[e.pk for e in written]).order_by("id")] == [
-        Types.MARGIN_STATUS_CHANGED,
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        written = sweep_events_record(
+            status_changes=changes,
+            opened=calls,
+            liquidations=[liquidation],
+            closed=[c for c in calls if c.closed_at],
+            lines={liquidation.pk: list(liquidation.lines.select_related("asset", "from_sale_of"))},
+        )
+    assert (
+        sum("INSERT INTO" in q["sql"] and "events_event" in q["sql"] for q in queries.captured_queries) == 1
+    )
+    by_account = {}
+    for event in Event.objects.filter(pk__in=[e.pk for e in written]).order_by("id"):
+        by_account.setdefault(event.account_id, []).append(event.type)
+    assert by_account[liquidated.pk] == [
+        Types.MARGIN_STATUS_CHANGED,  # healthy -> margin_call
+        Types.MARGIN_STATUS_CHANGED,  # margin_call -> healthy, after the liquidation
         Types.MARGIN_CALL_OPENED,
         Types.LIQUIDATION_EXECUTED,
         Types.MARGIN_CALL_CLOSED,
     ]
-    assert {e.account_id for e in written} == {liquidated.pk}
-    assert written[0].occurred_at == change.at
+    assert by_account[second.pk] == [Types.MARGIN_STATUS_CHANGED, Types.MARGIN_CALL_OPENED]
+    assert written[0].occurred_at == changes[0].at
 
 
 def test_prices_alerts_and_configuration_build_payloads_of_their_types(market):

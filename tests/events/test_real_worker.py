@@ -75,14 +75,13 @@ def thousand_accounts(market):
 
 
 def test_a_thousand_margin_calls_deliver_a_thousand_status_change_events(
-    webhook_worker, thousand_accounts, make_user, receiver
+    webhook_worker, thousand_accounts, staff, receiver
 ):
     """As the batch sweep will: its status changes written in bulk with their events in one transaction.
 
     (When the sweep itself writes them, drive this with a price drop instead; see the report.)
     """
-    desk = make_user("desk", is_staff=True)
-    webhook_endpoint_create(owner=desk, url=receiver.url, event_types=[Types.MARGIN_STATUS_CHANGED])
+    webhook_endpoint_create(owner=staff, url=receiver.url, event_types=[Types.MARGIN_STATUS_CHANGED])
     now = timezone.now()
     with transaction.atomic():
         changes = StatusChange.objects.bulk_create(

@@ -13,6 +13,7 @@ from margin_project.api.schema import error_example
 from ..catalog import CATALOG, types_for
 from ..envelope import event_envelope
 from ..selectors import MAX_PAGE, event_get, events_feed
+from .permissions import VIEW_EVENTS, CustomerOrStaffRole
 
 MAX_ID = 2**63 - 1
 EXAMPLE_OCCURRED_AT = "2026-01-05T10:00:00Z"
@@ -71,6 +72,9 @@ class FeedQuerySerializer(serializers.Serializer):
 
 
 class EventFeedApi(APIView):
+    permission_classes = [CustomerOrStaffRole]
+    staff_permissions = {"GET": VIEW_EVENTS}
+
     class OutputSerializer(serializers.Serializer):
         results = EventSerializer(many=True)
         next_after = serializers.IntegerField(help_text="Send as ?after= to continue.")
@@ -132,6 +136,9 @@ class EventFeedApi(APIView):
 
 
 class EventDetailApi(APIView):
+    permission_classes = [CustomerOrStaffRole]
+    staff_permissions = {"GET": VIEW_EVENTS}
+
     @extend_schema(
         operation_id="event",
         tags=["events"],
@@ -149,6 +156,9 @@ class EventDetailApi(APIView):
 
 
 class EventTypeListApi(APIView):
+    permission_classes = [CustomerOrStaffRole]
+    staff_permissions = {"GET": VIEW_EVENTS}
+
     class OutputSerializer(serializers.Serializer):
         type = serializers.CharField()
         version = serializers.IntegerField()

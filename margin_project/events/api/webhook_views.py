@@ -23,6 +23,7 @@ from ..services import (
     webhook_endpoint_secret_rotate,
     webhook_endpoint_update,
 )
+from .permissions import CHANGE_ENDPOINTS, VIEW_DELIVERIES, VIEW_ENDPOINTS, CustomerOrStaffRole
 
 NOT_FOUND = error_example("not_found", "No such webhook endpoint.", "id", 404)
 ENDPOINT_EXAMPLE = {
@@ -58,6 +59,8 @@ class EndpointSerializer(serializers.Serializer):
 
 
 class EndpointListApi(generics.ListAPIView):
+    permission_classes = [CustomerOrStaffRole]
+    staff_permissions = {"GET": VIEW_ENDPOINTS, "POST": CHANGE_ENDPOINTS}
     serializer_class = EndpointSerializer
     filter_backends = []
 
@@ -146,6 +149,9 @@ def _endpoint_data(endpoint) -> dict:
 
 
 class EndpointDetailApi(APIView):
+    permission_classes = [CustomerOrStaffRole]
+    staff_permissions = {"GET": VIEW_ENDPOINTS, "PATCH": CHANGE_ENDPOINTS, "DELETE": CHANGE_ENDPOINTS}
+
     class InputSerializer(serializers.Serializer):
         url = serializers.CharField(max_length=600, required=False)
         event_types = serializers.ListField(
@@ -199,6 +205,9 @@ class EndpointDetailApi(APIView):
 
 
 class EndpointSecretRotateApi(APIView):
+    permission_classes = [CustomerOrStaffRole]
+    staff_permissions = {"POST": CHANGE_ENDPOINTS}
+
     @extend_schema(
         operation_id="webhook_endpoint_rotate_secret",
         tags=["webhooks"],
@@ -282,6 +291,8 @@ DELIVERY_EXAMPLE = {
 
 
 class DeliveryListApi(generics.ListAPIView):
+    permission_classes = [CustomerOrStaffRole]
+    staff_permissions = {"GET": VIEW_DELIVERIES}
     queryset = WebhookDelivery.objects.none()  # for the schema; get_queryset scopes to the owner
     serializer_class = DeliverySerializer
     filter_backends = []
@@ -307,6 +318,9 @@ class DeliveryListApi(generics.ListAPIView):
 
 
 class DeliveryResendApi(APIView):
+    permission_classes = [CustomerOrStaffRole]
+    staff_permissions = {"POST": CHANGE_ENDPOINTS}
+
     class OutputSerializer(serializers.Serializer):
         delivery_id = serializers.IntegerField()
         queued = serializers.BooleanField()
