@@ -20,9 +20,9 @@ BINANCE_UID_WEIGHT_LIMIT = env.int("BINANCE_UID_WEIGHT_LIMIT", default=180000)
 BINANCE_RECV_WINDOW_DEFAULT = 5000
 BINANCE_RECV_WINDOW_MAX = 60000
 
-# The same keys sign calls to /api/v1/ (X-MBX-APIKEY + timestamp + signature); tried first,
-# and only when that header is present.
+# The same keys sign calls to /api/v1/ (X-MBX-APIKEY + timestamp + signature), checked only when
+# that header is present. Last, so the first scheme (Token) still names the 401's WWW-Authenticate.
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
-    "accounts.api.key_auth.ApiKeyAuthentication",
     *[c for c in REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] if not c.endswith("ApiKeyAuthentication")],
+    "accounts.api.key_auth.ApiKeyAuthentication",
 ]

@@ -65,9 +65,15 @@ class Signed:
         )
 
     def post(self, path: str, params: dict | None = None, **kwargs):
+        return self.post_query(path, self.query(params or {}, **kwargs))
+
+    def post_query(self, path: str, query: str, key: str | None = None):
+        """POST with everything in the query string and an empty body, as the official SDK does."""
         return self.client.post(
-            f"{path}?{self.query(params or {}, **kwargs)}",
-            HTTP_X_MBX_APIKEY=self.key,
+            f"{path}?{query}",
+            data="",
+            content_type="application/x-www-form-urlencoded",
+            HTTP_X_MBX_APIKEY=key or self.key,
             REMOTE_ADDR=self.address,
         )
 
