@@ -65,7 +65,7 @@ class SapiView(View):
 
     # --- the steps ----------------------------------------------------------------------------
     def _run(self, request, headers: dict[str, str]):
-        ip_usage = weight_use(scope="ip", ident=client_address(request), weight=self.ip_weight)
+        ip_usage = weight_use(scope="ip", ident=client_address(request), weight=self.ip_weight_of(request))
         headers["X-SAPI-USED-IP-WEIGHT-1M"] = headers["X-MBX-USED-WEIGHT-1M"] = str(ip_usage.used)
         if ip_usage.exceeded:
             raise too_much(ip_usage)
@@ -91,6 +91,9 @@ class SapiView(View):
             if not 400 <= error.status < 500:
                 raise  # a bug, not bad input: a 500
             raise from_domain_error(error, self.operation) from None
+
+    def ip_weight_of(self, request) -> int:
+        return self.ip_weight
 
     def authenticate(self, request) -> ApiKey | None:
         if self.security == Security.NONE:

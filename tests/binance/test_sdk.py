@@ -18,6 +18,8 @@ from binance_sdk_margin_trading.rest_api.models import (
     QueryMaxBorrowResponse,
     QueryMaxTransferOutAmountResponse,
 )
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from accounts.models.ledger import AccountKind
 from accounts.services import deposit_credit
@@ -25,7 +27,7 @@ from risk.models import Liquidation
 from risk.services import price_record
 from tests.api.conftest import client_for
 from tests.binance.conftest import key_for, sdk_client
-from tests.helpers import balance, enable_mode
+from tests.helpers import balance, enable_mode, fund_margin
 from tests.workers.scenarios import LIQUIDATION_PRICE, leveraged_btc_holder
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -181,3 +183,26 @@ def test_the_sdk_reads_the_collateral_tiers_and_assets_as_configured(live_server
     assert all(isinstance(a, GetAllMarginAssetsResponseInner) for a in listed)
     flags = {a.asset_name: (a.is_borrowable, a.is_mortgageable) for a in listed}
     assert flags == {s: (a["is_borrowable"], a["is_collateral"]) for s, a in assets.items()}
+
+
+def test_the_sdk_signs_with_an_ed25519_key_whose_private_half_never_reaches_the_desk(
+    live_server, customer, sdk_warnings
+):
+    private = Ed25519PrivateKey.generate()
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public_pem = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    fund_margin(customer, BTC="1")
+    enable_mode(customer)
+    issued = key_for(customer, public_key=public_pem, permissions=("borrow_repay",))
+    assert issued.secret is None and "PRIVATE" not in issued.api_key.public_key
+
+    api = sdk_client(live_server.url, issued, private_key=private_pem)
+    api.margin_account_borrow_repay(asset="USDT", is_isolated="FALSE", amount="100", type="BORROW")
+
+    assert balance(customer, AccountKind.MARGIN, "USDT") == D("100")

@@ -58,7 +58,8 @@ class CrossMarginDataView(SapiView):
     and is left out when the asset has none; no trading pairs.
     """
 
-    ip_weight = 5
+    def ip_weight_of(self, request) -> int:
+        return 1 if request.GET.get("coin") else 5
 
     def get(self, request, params, key):
         params.integer("vipLevel", minimum=0)

@@ -44,7 +44,7 @@ class BorrowRepayView(SapiView):
     money = True
 
     def post(self, request, params, key):
-        params.cross_only("symbol")
+        params.cross_only()  # "symbol" names an isolated pair: ignored, as Binance does, for cross margin
         kind = params.choice("type", (BORROW, REPAY), required=True)
         asset = params.asset()
         self.operation = "borrow" if kind == BORROW else "repay"
