@@ -53,7 +53,6 @@ class SapiView(View):
     permission: str | None = ApiKeyPermission.READ
     money: bool = False
     operation: str = "*"  # picks the Binance codes for our refusals (errors.DOMAIN_CODES)
-    http_method_names = ["get", "post", "put", "delete"]
 
     def dispatch(self, request, *args, **kwargs):
         headers: dict[str, str] = {}

@@ -14,7 +14,6 @@ from django.test import Client
 
 from accounts.services.api_keys import ApiKeyIssued, api_key_create
 from tests.api.conftest import fresh_code
-from tests.conftest import totp_device
 
 
 @pytest.fixture(autouse=True)
@@ -76,12 +75,6 @@ class Signed:
             HTTP_X_MBX_APIKEY=key or self.key,
             REMOTE_ADDR=self.address,
         )
-
-
-@pytest.fixture
-def two_factor_customer(customer):
-    totp_device(customer)
-    return customer
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models.ledger import AccountKind
@@ -306,3 +308,32 @@ def test_past_the_weight_limit_a_call_is_refused_with_retry_after(settings, bot,
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert int(refused["X-SAPI-USED-UID-WEIGHT-1M"]) == 3000
     assert ledger_state() == before
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/sapi/v1/margin/borrow-repay", {"type": "BORROW"}),
+        ("/sapi/v1/margin/borrow-repay", {"type": "REPAY"}),
+        ("/sapi/v1/margin/transfer", {}),
+        ("/sapi/v1/margin/interestHistory", {}),
+        ("/sapi/v1/margin/capital-flow", {}),
+        ("/sapi/v1/margin/account", {}),
+    ],
+)
+def test_history_pages_cost_the_same_queries_for_more_rows(
+    bot, borrower, django_assert_max_num_queries, path, params
+):
+    def activity():
+        loan_borrow(user=borrower, asset="USDT", amount="10")
+        loan_repay(user=borrower, asset="USDT", amount="5")
+        transfer(user=borrower, asset="USDT", amount="1", direction="to_spot")
+
+    activity()
+    bot.get(path, params)  # warm: the key's "last used" is written once a minute at most
+    with CaptureQueriesContext(connection) as few:
+        assert bot.get(path, params).status_code == 200
+    for _ in range(4):
+        activity()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert bot.get(path, params).status_code == 200
