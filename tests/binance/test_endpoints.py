@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal as D
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.binance import weights
 from accounts.models.ledger import AccountKind
 from accounts.services import deposit_credit, loan_borrow, loan_repay, transfer
 from risk.models import Asset, AssetPrice
@@ -291,21 +293,27 @@ def test_what_the_desk_does_not_do_is_said_plainly_in_binances_shape(db, method,
 
 
 # --- request weight ----------------------------------------------------------------------------
-def test_weight_is_counted_per_endpoint_and_reported(bot):
+@pytest.fixture
+def one_minute(monkeypatch):
+    """Every call inside the same minute of the weight counter (a call never straddles two)."""
+    monkeypatch.setattr(weights, "time", SimpleNamespace(time=lambda: 1_800_000_010.0))
+
+
+def test_weight_is_counted_per_endpoint_and_reported(bot, one_minute):
     first = bot.get("/sapi/v1/margin/account")
     second = bot.get("/sapi/v1/margin/maxBorrowable", {"asset": "USDT"})
     assert int(first["X-MBX-USED-WEIGHT-1M"]) == 10
     assert int(second["X-SAPI-USED-IP-WEIGHT-1M"]) == 60
 
 
-def test_past_the_weight_limit_a_call_is_refused_with_retry_after(settings, bot, borrower):
+def test_past_the_weight_limit_a_call_is_refused_with_retry_after(settings, bot, borrower, one_minute):
     settings.BINANCE_UID_WEIGHT_LIMIT = 2000
     borrow = {"asset": "USDT", "amount": "1", "type": "BORROW"}
     assert bot.post("/sapi/v1/margin/borrow-repay", borrow).status_code == 200
     before = ledger_state()
     refused = bot.post("/sapi/v1/margin/borrow-repay", borrow)
     assert refused.status_code == 429 and refused.json()["code"] == -1003
-    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert refused["Retry-After"] == "50"  # seconds to the next minute
     assert int(refused["X-SAPI-USED-UID-WEIGHT-1M"]) == 3000
     assert ledger_state() == before
 
