@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from .views import actions, auth, dashboard, history, liquidations, mode, notifications, two_factor, webhooks
+from .views import (
+    actions,
+    api_keys,
+    auth,
+    dashboard,
+    history,
+    liquidations,
+    mode,
+    notifications,
+    two_factor,
+    webhooks,
+)
 
 urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
@@ -20,6 +31,8 @@ urlpatterns = [
     ),
     path("password/reset/done/", auth.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
     path("security/two-factor/", two_factor.TwoFactorView.as_view(), name="two-factor"),
+    path("security/api-keys/", api_keys.ApiKeysView.as_view(), name="api-keys-page"),
+    path("security/api-keys/<str:key>/revoke/", api_keys.ApiKeyRevokeView.as_view(), name="api-key-revoke"),
     # Acting on the account
     path("transfer/", actions.TransferView.as_view(), name="transfer"),
     path("borrow/", actions.BorrowView.as_view(), name="borrow"),

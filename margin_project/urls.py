@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("margin_project.api.urls")),
+    path("", include("accounts.binance.urls")),  # Binance-compatible /sapi/v1/ (docs/notes/binance.md)
     path("", include("accounts.urls")),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import account_views, auth_views, history_views, money_views, staff_views
+from . import account_views, auth_views, history_views, key_views, money_views, staff_views
 
 urlpatterns = [
     path("auth/token/", auth_views.TokenObtainApi.as_view(), name="api-token-obtain"),
@@ -11,6 +11,12 @@ urlpatterns = [
         r"^auth/tokens/(?P<prefix>[A-Za-z0-9]{1,40})/$",
         auth_views.TokenRevokeApi.as_view(),
         name="api-token-revoke",
+    ),
+    path("auth/api-keys/", key_views.ApiKeyListApi.as_view(), name="api-keys"),
+    re_path(
+        r"^auth/api-keys/(?P<api_key>[A-Za-z0-9]{1,64})/$",
+        key_views.ApiKeyRevokeApi.as_view(),
+        name="api-key",
     ),
     path("account/", account_views.AccountSummaryApi.as_view(), name="api-account"),
     path("account/mode/enable/", account_views.MarginModeEnableApi.as_view(), name="api-mode-enable"),

@@ -1,3 +1,4 @@
+from .api_key import ApiKey
 from .idempotency import IdempotencyKey
 from .ledger import LedgerAccount, LedgerLeg, LedgerTransaction
 from .loan import InterestAccrual, Loan
@@ -6,6 +7,7 @@ from .notification import Notification
 from .user import User
 
 __all__ = [
+    "ApiKey",
     "IdempotencyKey",
     "InterestAccrual",
     "LedgerAccount",

@@ -114,6 +114,7 @@ OTP_TOTP_ISSUER = "Margin desk"
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 from .api import *  # noqa: E402,F403
+from .binance import *  # noqa: E402,F403
 from .celery import *  # noqa: E402,F403
 from .email import *  # noqa: E402,F403
 from .events import *  # noqa: E402,F403

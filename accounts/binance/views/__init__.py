@@ -1,0 +1,1 @@
+"""The /sapi/v1/ endpoints, one module per Binance documentation section."""
