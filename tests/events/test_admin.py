@@ -79,3 +79,12 @@ def test_an_officer_turns_an_endpoint_off_and_on_and_re_sends(client, make_user,
 def test_staff_cannot_add_endpoints_in_the_admin(client, make_user):
     officer = staff_client(client, make_user, RISK_OFFICER)
     assert officer.get("/admin/events/webhookendpoint/add/").status_code == 403
+
+
+def test_searching_events_and_deliveries_by_words_or_ids(client, make_user, endpoints, customer):
+    support = staff_client(client, make_user, SUPPORT)
+    event = Event.objects.latest("id")
+    for query in ("alice", "not-a-number", str(event.pk)):
+        assert support.get("/admin/events/event/", {"q": query}).status_code == 200
+        assert support.get("/admin/events/webhookdelivery/", {"q": query}).status_code == 200
+    assert f">{event.pk}<" in support.get("/admin/events/event/", {"q": str(event.pk)}).content.decode()
