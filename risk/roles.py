@@ -49,7 +49,8 @@ CONFIGURATION = {
     ("risk", "asset"): ("add", "change"),
     ("risk", "collateraltier"): ("add", "change", "delete"),
     ("risk", "risksettings"): ("change",),
-    ("events", "webhookendpoint"): ("change",),  # turn endpoints off and on, re-send deliveries
+    # The desk's own webhook endpoints: register, turn off and on, re-send deliveries.
+    ("events", "webhookendpoint"): ("add", "change"),
 }
 SCHEDULE_ACTIONS = ("add", "change", "delete")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import F
 from django.urls import reverse
@@ -15,10 +16,18 @@ from django.utils.html import format_html
 
 from margin_project.admin.base import ReadOnlyAdmin, ReadOnlyInline
 from margin_project.admin.display import EMPTY
+from margin_project.errors import DomainError
 
+from .catalog import CATALOG
 from .models import DeliveryAttempt, DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 from .selectors import endpoint_next_event, events_outbox_lag
-from .services import webhook_delivery_resend, webhook_endpoint_disable, webhook_endpoints_enable
+from .services import (
+    webhook_delivery_resend,
+    webhook_endpoint_create,
+    webhook_endpoint_disable,
+    webhook_endpoints_enable,
+)
+from .urlcheck import webhook_url_check
 
 
 def _account_link(account_id: int | None) -> str:
@@ -46,11 +55,49 @@ class EventAdmin(ReadOnlyAdmin):
         return format_html("<pre>{}</pre>", json.dumps(event.payload, indent=2, ensure_ascii=False))
 
 
+EVENT_TYPE_CHOICES = forms.MultipleChoiceField(
+    choices=[(name, name) for name in CATALOG],
+    required=False,
+    widget=forms.CheckboxSelectMultiple,
+    help_text="None ticked: every event (house-wide and every account's, or the one account's).",
+)
+
+
+class EndpointChangeForm(forms.ModelForm):
+    event_types = EVENT_TYPE_CHOICES
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ("description", "event_types")
+
+
+class EndpointAddForm(EndpointChangeForm):
+    """A staff member registering an endpoint for themselves."""
+
+    url = forms.CharField(label="URL", max_length=500, help_text="https, on a public address.")
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ("description", "event_types", "account")
+
+    def clean_url(self):
+        try:
+            return webhook_url_check(self.cleaned_data.get("url"))
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+
+
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Staff register their own endpoints here (the secret is shown once); customers use their page."""
+
+    form = EndpointChangeForm
+    add_form = EndpointAddForm
     list_display = ("url", "owner", "state", "failing_since", "cursor", "waiting", "created_at")
     list_filter = ("is_active",)
     search_fields = ("url", "owner__username")
+    raw_id_fields = ("account",)
+    add_fields = ("url", "description", "event_types", "account")
     fields = (
         "url",
         "owner",
@@ -69,6 +116,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         "url",
         "owner",
         "account",
+        "is_active",
         "disabled_at",
         "disabled_reason",
         "failing_since",
@@ -78,8 +126,33 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     )
     actions = ("disable", "enable", "resend_head")
 
-    def has_add_permission(self, request) -> bool:
-        return False  # owners register (and see the secret once) through the API or the web page
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        account = form.cleaned_data.get("account")
+        registered = webhook_endpoint_create(
+            owner=request.user,
+            url=form.cleaned_data["url"],
+            event_types=form.cleaned_data["event_types"],
+            description=form.cleaned_data.get("description", ""),
+            account_id=account.pk if account else None,
+        )
+        obj.pk = registered.endpoint.pk
+        self.message_user(
+            request, f"Signing secret, shown this once — store it now: {registered.secret}", messages.WARNING
+        )
 
     # Failing endpoints first (longest failing on top), then the ones turned off.
     ordering = (F("failing_since").asc(nulls_last=True), "is_active", "id")

@@ -76,9 +76,38 @@ def test_an_officer_turns_an_endpoint_off_and_on_and_re_sends(client, make_user,
     assert WebhookDelivery.objects.filter(status=DeliveryStatus.SUCCEEDED).count() == 2
 
 
-def test_staff_cannot_add_endpoints_in_the_admin(client, make_user):
+def test_an_officer_registers_the_desks_endpoint_and_sees_the_secret_once(client, make_user, market):
     officer = staff_client(client, make_user, RISK_OFFICER)
-    assert officer.get("/admin/events/webhookendpoint/add/").status_code == 403
+    response = officer.post(
+        "/admin/events/webhookendpoint/add/",
+        {"url": "http://127.0.0.1:9/desk", "description": "pager", "event_types": ["price.stale_alert"]},
+        follow=True,
+    )
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.owner.username.startswith("staff-risk") and endpoint.event_types == ["price.stale_alert"]
+    assert endpoint.secret in response.content.decode()
+    page = officer.get(f"/admin/events/webhookendpoint/{endpoint.pk}/change/").content.decode()
+    assert endpoint.secret not in page and endpoint.secret_hint in page
+    officer.post(
+        f"/admin/events/webhookendpoint/{endpoint.pk}/change/",
+        {"description": "pager 2", "event_types": ["price.stale_alert", "configuration.changed"]},
+    )
+    endpoint.refresh_from_db()
+    assert endpoint.description == "pager 2"
+    assert sorted(endpoint.event_types) == ["configuration.changed", "price.stale_alert"]
+
+
+def test_a_refused_url_is_shown_on_the_admin_form(client, make_user, market, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    officer = staff_client(client, make_user, RISK_OFFICER)
+    response = officer.post("/admin/events/webhookendpoint/add/", {"url": "http://10.0.0.5/hook"})
+    assert "must point at a public address" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_support_cannot_register_endpoints(client, make_user):
+    support = staff_client(client, make_user, SUPPORT)
+    assert support.get("/admin/events/webhookendpoint/add/").status_code == 403
 
 
 def test_searching_events_and_deliveries_by_words_or_ids(client, make_user, endpoints, customer):

@@ -4,7 +4,7 @@ Customers: their own account's events and their own endpoints (the selectors sco
 query to the caller, so another customer's object is not found). Staff: what their role
 allows, declared per HTTP method on the view (``staff_permissions``), the same Django
 permissions the admin asks for (``risk/roles.py``: support views, risk officers also
-change endpoints); a method not declared is refused to staff.
+register and change endpoints); a method not declared is refused to staff.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from rest_framework.permissions import BasePermission
 VIEW_EVENTS = "events.view_event"
 VIEW_ENDPOINTS = "events.view_webhookendpoint"
 VIEW_DELIVERIES = "events.view_webhookdelivery"
+ADD_ENDPOINTS = "events.add_webhookendpoint"
 CHANGE_ENDPOINTS = "events.change_webhookendpoint"
 
 

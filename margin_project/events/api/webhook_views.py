@@ -23,7 +23,7 @@ from ..services import (
     webhook_endpoint_secret_rotate,
     webhook_endpoint_update,
 )
-from .permissions import CHANGE_ENDPOINTS, VIEW_DELIVERIES, VIEW_ENDPOINTS, CustomerOrStaffRole
+from .permissions import ADD_ENDPOINTS, CHANGE_ENDPOINTS, VIEW_DELIVERIES, VIEW_ENDPOINTS, CustomerOrStaffRole
 
 NOT_FOUND = error_example("not_found", "No such webhook endpoint.", "id", 404)
 ENDPOINT_EXAMPLE = {
@@ -60,7 +60,7 @@ class EndpointSerializer(serializers.Serializer):
 
 class EndpointListApi(generics.ListAPIView):
     permission_classes = [CustomerOrStaffRole]
-    staff_permissions = {"GET": VIEW_ENDPOINTS, "POST": CHANGE_ENDPOINTS}
+    staff_permissions = {"GET": VIEW_ENDPOINTS, "POST": ADD_ENDPOINTS}
     serializer_class = EndpointSerializer
     filter_backends = []
 
