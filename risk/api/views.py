@@ -12,11 +12,26 @@ from rest_framework.views import APIView
 
 from margin_project.api.fields import AssetSymbol, DecimalString
 from margin_project.api.permissions import IsStaff
-from margin_project.api.schema import error_example
+from margin_project.api.schema import domain_error_example, error_example
+from margin_project.errors import (
+    ConfirmationRequired,
+    InvalidAsset,
+    InvalidSettings,
+    InvalidTiers,
+    ReadOnlyField,
+    UnknownField,
+)
 from risk.models import RiskSettings
 from risk.selectors.assets import asset_detail, assets_list
 from risk.services import price_record
-from risk.services.configuration import asset_create, asset_tiers_replace, asset_update, risk_settings_update
+from risk.services.configuration import (
+    ASSET_FIXED,
+    asset_create,
+    asset_tiers_replace,
+    asset_update,
+    known_fields_check,
+    risk_settings_update,
+)
 
 BTC_EXAMPLE = {
     "symbol": "BTC",
@@ -34,6 +49,95 @@ BTC_EXAMPLE = {
     "stale": False,
     "tiers": [{"up_to": "100000000", "factor": "1"}, {"up_to": "120000000", "factor": "0.975"}],
 }
+
+
+API_REASON = "API"
+
+
+def CONFIRM_FIELD(**kwargs) -> serializers.BooleanField:  # noqa: N802 - reads as a field declaration
+    kwargs.setdefault(
+        "help_text",
+        "Confirm values beyond their usual bounds (a daily rate above 0.01, a borrow or transfer-out "
+        "level above 3, a liquidation fee above 0.1, a max price age above 1 h, a tier factor rising "
+        "with size); without it they are refused with `confirmation_required`.",
+    )
+    return serializers.BooleanField(default=False, **kwargs)
+
+
+def _refuse_unknown_fields(
+    request, serializer: serializers.Serializer, *, fixed: tuple[str, ...] = ()
+) -> None:
+    """A misspelt field is refused by name (``unknown_field``), never silently ignored."""
+    names = request.data.keys() if isinstance(request.data, dict) else ()
+    known_fields_check(names=names, allowed=tuple(serializer.fields), fixed=fixed)
+
+
+TIERS_EXAMPLE = domain_error_example(
+    InvalidTiers(
+        "2 problems with the collateral tiers: The band up to 100,000,000 USDT: its collateral factor 150% "
+        "must be above 0% and at most 100%. 2 bands have no upper bound: only one may (empty “up to”), and "
+        "it is the last band, above all others.",
+        field="tiers",
+        details=[
+            {
+                "field": "tiers.0.factor",
+                "code": "factor_out_of_range",
+                "message": "The band up to 100,000,000 USDT: its collateral factor 150% must be above 0% "
+                "and at most 100%.",
+            },
+            {
+                "field": "tiers",
+                "code": "several_unbounded",
+                "message": "2 bands have no upper bound: only one may (empty “up to”), and it is the last "
+                "band, above all others.",
+            },
+        ],
+    )
+)
+NO_BANDS_EXAMPLE = domain_error_example(
+    InvalidTiers(
+        "A collateral asset needs at least one band; without one it counts nothing as collateral.",
+        field="tiers",
+        details=[
+            {
+                "field": "tiers",
+                "code": "no_bands",
+                "message": "A collateral asset needs at least one band; without one it counts nothing as "
+                "collateral.",
+            }
+        ],
+    ),
+    "no bands",
+)
+RISING_FACTOR_EXAMPLE = domain_error_example(
+    ConfirmationRequired(
+        "The band above 100,000,000 USDT counts 100%, more than the 90% of the band below: larger "
+        "positions are normally discounted more. Confirm to save a factor that rises with size.",
+        field="tiers",
+        details=[
+            {
+                "field": "tiers.1.factor",
+                "code": "factor_rises",
+                "message": "The band above 100,000,000 USDT counts 100%, more than the 90% of the band "
+                "below: larger positions are normally discounted more. Confirm to save a factor that "
+                "rises with size.",
+            }
+        ],
+    )
+)
+RATE_CONFIRMATION_EXAMPLE = domain_error_example(
+    ConfirmationRequired(
+        "A daily interest rate of 2% a day is above the usual bound of 1% a day: confirm to save it.",
+        field="daily_interest_rate",
+    )
+)
+UNKNOWN_ASSET_FIELD_EXAMPLE = domain_error_example(
+    UnknownField(
+        "'is_colateral' is not a field that can be changed here; known fields: name, is_collateral, "
+        "is_borrowable, daily_interest_rate, liquidation_priority, borrow_limit, confirm.",
+        field="is_colateral",
+    )
+)
 
 
 class TierSerializer(serializers.Serializer):
@@ -154,7 +258,13 @@ class AssetCreateApi(APIView):
         daily_interest_rate = DecimalString(default="0")
         liquidation_priority = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=100)
         borrow_limit = DecimalString(allow_null=True, default=None)
-        tiers = TierSerializer(many=True, required=False, max_length=50)
+        tiers = TierSerializer(
+            many=True,
+            required=False,
+            max_length=50,
+            help_text="Required (at least one) for a collateral asset.",
+        )
+        confirm = CONFIRM_FIELD()
 
     @extend_schema(
         operation_id="staff_asset_create",
@@ -179,14 +289,19 @@ class AssetCreateApi(APIView):
             OpenApiExample(
                 "Created", value={**BTC_EXAMPLE, "symbol": "SOL"}, response_only=True, status_codes=["201"]
             ),
+            domain_error_example(InvalidAsset("Asset with this Symbol already exists.", field="symbol")),
+            NO_BANDS_EXAMPLE,
+            RATE_CONFIRMATION_EXAMPLE,
+            UNKNOWN_ASSET_FIELD_EXAMPLE,
         ],
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
+        _refuse_unknown_fields(request, serializer)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         tiers = [(t["up_to"], t["factor"]) for t in data.pop("tiers", [])]
-        asset = asset_create(tiers=tiers, **data)
+        asset = asset_create(actor=request.user, tiers=tiers, reason=API_REASON, **data)
         return Response(AssetOutputSerializer(asset_detail(symbol=asset.symbol)).data, status=201)
 
 
@@ -204,6 +319,7 @@ class AssetUpdateApi(APIView):
         borrow_limit = DecimalString(
             allow_null=True, required=False, help_text="Most principal per account; null = no cap."
         )
+        confirm = CONFIRM_FIELD()
 
     @extend_schema(
         operation_id="staff_asset_update",
@@ -219,12 +335,24 @@ class AssetUpdateApi(APIView):
             ),
             OpenApiExample("Updated", value=BTC_EXAMPLE, response_only=True, status_codes=["200"]),
             error_example("not_found", "Unknown asset 'XYZ'.", "symbol", 404),
+            RATE_CONFIRMATION_EXAMPLE,
+            domain_error_example(
+                ReadOnlyField("precision cannot be changed once the asset exists.", field="precision")
+            ),
+            UNKNOWN_ASSET_FIELD_EXAMPLE,
+            NO_BANDS_EXAMPLE,
         ],
     )
     def patch(self, request, symbol: str):
         serializer = self.InputSerializer(data=request.data)
+        _refuse_unknown_fields(request, serializer, fixed=ASSET_FIXED)
         serializer.is_valid(raise_exception=True)
-        asset = asset_update(symbol=symbol, **serializer.validated_data)
+        asset = asset_update(
+            actor=request.user,
+            symbol=symbol,
+            reason=API_REASON,
+            **serializer.validated_data,
+        )
         return Response(AssetOutputSerializer(asset_detail(symbol=asset.symbol)).data)
 
 
@@ -233,13 +361,16 @@ class AssetTiersApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         tiers = TierSerializer(many=True, max_length=50)
+        confirm = CONFIRM_FIELD(help_text="Confirm a factor that rises with size (normally it falls).")
 
     @extend_schema(
         operation_id="staff_asset_tiers_replace",
         tags=["staff"],
         summary="Replace an asset's collateral-factor tiers",
-        description="Bands apply progressively like tax brackets; bounds rise strictly and only the "
-        "last band may be open (up_to null). No bands: the asset counts nothing as collateral.",
+        description="Bands apply progressively like tax brackets, in any order: each factor in (0, 1], "
+        "bounds above 0 and all different, exactly one open band (up_to null), the last; a collateral "
+        "asset needs at least one band. Every problem is listed in `details`, each naming its band. A "
+        "factor that rises with size needs `confirm: true`.",
         request=InputSerializer,
         responses={200: AssetOutputSerializer},
         examples=[
@@ -255,14 +386,24 @@ class AssetTiersApi(APIView):
                 request_only=True,
             ),
             OpenApiExample("Updated", value=BTC_EXAMPLE, response_only=True, status_codes=["200"]),
-            error_example("invalid_amount", "Band bounds must rise strictly.", "tiers"),
+            TIERS_EXAMPLE,
+            NO_BANDS_EXAMPLE,
+            RISING_FACTOR_EXAMPLE,
+            error_example("not_found", "Unknown asset 'XYZ'.", "symbol", 404),
         ],
     )
     def put(self, request, symbol: str):
         serializer = self.InputSerializer(data=request.data)
+        _refuse_unknown_fields(request, serializer)
         serializer.is_valid(raise_exception=True)
-        tiers = [(t["up_to"], t["factor"]) for t in serializer.validated_data["tiers"]]
-        asset = asset_tiers_replace(asset=symbol, tiers=tiers)
+        data = serializer.validated_data
+        asset = asset_tiers_replace(
+            actor=request.user,
+            symbol=symbol,
+            tiers=[(t["up_to"], t["factor"]) for t in data["tiers"]],
+            confirm=data["confirm"],
+            reason=API_REASON,
+        )
         return Response(AssetOutputSerializer(asset_detail(symbol=asset.symbol)).data)
 
 
@@ -300,6 +441,8 @@ class RiskSettingsApi(APIView):
     permission_classes = [IsStaff]
 
     class InputSerializer(RiskSettingsSerializer):
+        confirm = CONFIRM_FIELD()
+
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             for field in self.fields.values():
@@ -319,7 +462,10 @@ class RiskSettingsApi(APIView):
         operation_id="staff_risk_settings_update",
         tags=["staff"],
         summary="Change risk thresholds",
-        description="Levels must stay ordered: liquidation < margin call <= target < borrow.",
+        description="Send only what changes. Levels must stay ordered: liquidation < margin call <= target "
+        "< borrow, and target < transfer out. A borrow or transfer-out level above 3 (300%), a liquidation "
+        "fee above 0.1 (10%) or a max price age above 3600 s needs `confirm: true`. An unknown field is "
+        "refused (`unknown_field`), not ignored.",
         request=InputSerializer,
         responses={200: RiskSettingsSerializer},
         examples=[
@@ -327,18 +473,34 @@ class RiskSettingsApi(APIView):
             OpenApiExample(
                 "Updated", value={**RISK_EXAMPLE, "transfer_out_level": "1.5"}, response_only=True
             ),
-            error_example(
-                "invalid",
-                "Thresholds must be ordered: liquidation < margin call <= target < borrow.",
-                "margin_call_level",
+            domain_error_example(
+                InvalidSettings(
+                    "Thresholds must be ordered: liquidation < margin call <= target < borrow.",
+                    field="margin_call_level",
+                )
+            ),
+            domain_error_example(
+                ConfirmationRequired(
+                    "A borrow level of 400% is above the usual bound of 300%: confirm to save it.",
+                    field="borrow_level",
+                )
+            ),
+            domain_error_example(
+                UnknownField(
+                    "'borrow_levl' is not a field that can be changed here; known fields: borrow_level, "
+                    "transfer_out_level, margin_call_level, liquidation_level, target_level, "
+                    "liquidation_fee, max_price_age_seconds, confirm.",
+                    field="borrow_levl",
+                )
             ),
         ],
     )
     def patch(self, request):
         serializer = self.InputSerializer(data=request.data)
+        _refuse_unknown_fields(request, serializer)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         if "max_price_age_seconds" in changes:
             changes["max_price_age"] = timedelta(seconds=changes.pop("max_price_age_seconds"))
-        risk = risk_settings_update(**changes)
+        risk = risk_settings_update(actor=request.user, reason=API_REASON, **changes)
         return Response(RiskSettingsSerializer(_settings_data(risk)).data)
