@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -255,7 +256,7 @@ class AssetCreateApi(APIView):
         precision = serializers.IntegerField(min_value=0, max_value=18)
         is_collateral = serializers.BooleanField(default=True)
         is_borrowable = serializers.BooleanField(default=False)
-        daily_interest_rate = DecimalString(default="0")
+        daily_interest_rate = DecimalString(default=Decimal(0))
         liquidation_priority = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=100)
         borrow_limit = DecimalString(allow_null=True, default=None)
         tiers = TierSerializer(

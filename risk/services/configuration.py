@@ -100,6 +100,10 @@ def _save(instance: models.Model, *, actor: Actor, reason: str) -> None:
     instance.save()
 
 
+def _values(instance: models.Model, names: Iterable[str]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in names}
+
+
 def _changed(instance: models.Model, changes: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in changes.items() if getattr(instance, name) != value}
 
@@ -119,8 +123,8 @@ def asset_create(
     """Add an asset with its tiers (a collateral asset needs at least one band)."""
     known_fields_check(names=fields, allowed=ASSET_FIELDS)
     asset = Asset(symbol=str(symbol).strip().upper(), name=name, precision=precision, **fields)
-    _full_clean(asset, InvalidAsset)
-    guard_rails_check(changes=fields, rails=ASSET_GUARD_RAILS, confirm=confirm)
+    _full_clean(asset, InvalidAsset)  # also turns the values into the fields' types
+    guard_rails_check(changes=_values(asset, fields), rails=ASSET_GUARD_RAILS, confirm=confirm)
     tiers = _tiers_stored(tiers)
     tiers_check(tiers=tiers, is_collateral=asset.is_collateral, confirm=confirm)
     _save(asset, actor=actor, reason=reason)
@@ -142,7 +146,7 @@ def asset_update(
     for name, value in changed.items():
         setattr(asset, name, value)
     _full_clean(asset, InvalidAsset)
-    guard_rails_check(changes=changed, rails=ASSET_GUARD_RAILS, confirm=confirm)
+    guard_rails_check(changes=_values(asset, changed), rails=ASSET_GUARD_RAILS, confirm=confirm)
     if changed.get("is_collateral"):
         tiers_check(tiers=_tier_rows(asset), is_collateral=True, confirm=True)
     if changed:
@@ -225,7 +229,7 @@ def risk_settings_update(
     for name, value in changed.items():
         setattr(risk, name, value)
     _full_clean(risk, InvalidSettings)
-    guard_rails_check(changes=changed, rails=SETTINGS_GUARD_RAILS, confirm=confirm)
+    guard_rails_check(changes=_values(risk, changed), rails=SETTINGS_GUARD_RAILS, confirm=confirm)
     if changed:
         _save(risk, actor=actor, reason=reason)
     return risk
