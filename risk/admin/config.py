@@ -45,6 +45,16 @@ def _stale_annotation(prefix: str = "") -> Case:
     )
 
 
+def _without_confirm_unless_editable(model_admin, request, obj, fieldsets):
+    """The confirmation checkbox only for staff who may save the page."""
+    editable = (
+        model_admin.has_change_permission(request, obj) if obj else model_admin.has_add_permission(request)
+    )
+    if editable:
+        return fieldsets
+    return [(name, options) for name, options in fieldsets if "confirm" not in options["fields"]]
+
+
 def tiers_text(tiers) -> str:
     """ "up to 50,000,000 USDT: 90% · 50,000,000 to 100,000,000 USDT: 85% · above …: 70%", sorted."""
     return " · ".join(tier_labels(tiers)) or "no tiers (not collateral)"
@@ -68,6 +78,11 @@ class CollateralTierInline(admin.TabularInline):
         "Collateral tiers — bands of position value (USDT) applied like tax brackets; "
         "an empty “up to” is the last, unbounded band"
     )
+
+    def get_fields(self, request, obj=None):
+        if not self.has_change_permission(request, obj):
+            return ("band",)  # read-only: the label says it all, without the columns' padded decimals
+        return super().get_fields(request, obj)
 
     @admin.display(description="band")
     def band(self, tier: CollateralTier) -> str:
@@ -114,6 +129,9 @@ class AssetAdmin(ReadableHistoryAdmin):
             .prefetch_related("tiers")
             .annotate(price_stale=_stale_annotation("price__"))
         )
+
+    def get_fieldsets(self, request, obj=None):
+        return _without_confirm_unless_editable(self, request, obj, super().get_fieldsets(request, obj))
 
     def get_readonly_fields(self, request, obj=None):
         # Balances are stored at the asset's precision: changing it (or the symbol) later
@@ -363,6 +381,9 @@ class RiskSettingsAdmin(ReadableHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_fieldsets(self, request, obj=None):
+        return _without_confirm_unless_editable(self, request, obj, super().get_fieldsets(request, obj))
 
     def save_model(self, request, obj, form, change):
         """Through ``risk_settings_update``, as the API does."""

@@ -14,14 +14,7 @@ from rest_framework.views import APIView
 from margin_project.api.fields import AssetSymbol, DecimalString
 from margin_project.api.permissions import IsStaff
 from margin_project.api.schema import domain_error_example, error_example
-from margin_project.errors import (
-    ConfirmationRequired,
-    InvalidAsset,
-    InvalidSettings,
-    InvalidTiers,
-    ReadOnlyField,
-    UnknownField,
-)
+from margin_project.errors import InvalidAsset, InvalidSettings, ReadOnlyField
 from risk.models import RiskSettings
 from risk.selectors.assets import asset_detail, assets_list
 from risk.services import price_record
@@ -32,6 +25,17 @@ from risk.services.configuration import (
     asset_update,
     known_fields_check,
     risk_settings_update,
+)
+
+from .config_examples import (
+    LEVEL_CONFIRMATION_EXAMPLE,
+    NO_BANDS_EXAMPLE,
+    RATE_CONFIRMATION_EXAMPLE,
+    RISING_FACTOR_EXAMPLE,
+    TIERS_EXAMPLE,
+    UNKNOWN_ASSET_FIELD_EXAMPLE,
+    UNKNOWN_NEW_ASSET_FIELD_EXAMPLE,
+    UNKNOWN_SETTING_EXAMPLE,
 )
 
 BTC_EXAMPLE = {
@@ -48,7 +52,11 @@ BTC_EXAMPLE = {
     "price_observed_at": "2026-01-05T10:00:00Z",
     "price_age_seconds": 12,
     "stale": False,
-    "tiers": [{"up_to": "100000000", "factor": "1"}, {"up_to": "120000000", "factor": "0.975"}],
+    "tiers": [
+        {"up_to": "100000000", "factor": "1"},
+        {"up_to": "120000000", "factor": "0.975"},
+        {"up_to": None, "factor": "0.95"},
+    ],
 }
 
 
@@ -71,74 +79,6 @@ def _refuse_unknown_fields(
     """A misspelt field is refused by name (``unknown_field``), never silently ignored."""
     names = request.data.keys() if isinstance(request.data, dict) else ()
     known_fields_check(names=names, allowed=tuple(serializer.fields), fixed=fixed)
-
-
-TIERS_EXAMPLE = domain_error_example(
-    InvalidTiers(
-        "2 problems with the collateral tiers: The band up to 100,000,000 USDT: its collateral factor 150% "
-        "must be above 0% and at most 100%. 2 bands have no upper bound: only one may (empty “up to”), and "
-        "it is the last band, above all others.",
-        field="tiers",
-        details=[
-            {
-                "field": "tiers.0.factor",
-                "code": "factor_out_of_range",
-                "message": "The band up to 100,000,000 USDT: its collateral factor 150% must be above 0% "
-                "and at most 100%.",
-            },
-            {
-                "field": "tiers",
-                "code": "several_unbounded",
-                "message": "2 bands have no upper bound: only one may (empty “up to”), and it is the last "
-                "band, above all others.",
-            },
-        ],
-    )
-)
-NO_BANDS_EXAMPLE = domain_error_example(
-    InvalidTiers(
-        "A collateral asset needs at least one band; without one it counts nothing as collateral.",
-        field="tiers",
-        details=[
-            {
-                "field": "tiers",
-                "code": "no_bands",
-                "message": "A collateral asset needs at least one band; without one it counts nothing as "
-                "collateral.",
-            }
-        ],
-    ),
-    "no bands",
-)
-RISING_FACTOR_EXAMPLE = domain_error_example(
-    ConfirmationRequired(
-        "The band above 100,000,000 USDT counts 100%, more than the 90% of the band below: larger "
-        "positions are normally discounted more. Confirm to save a factor that rises with size.",
-        field="tiers",
-        details=[
-            {
-                "field": "tiers.1.factor",
-                "code": "factor_rises",
-                "message": "The band above 100,000,000 USDT counts 100%, more than the 90% of the band "
-                "below: larger positions are normally discounted more. Confirm to save a factor that "
-                "rises with size.",
-            }
-        ],
-    )
-)
-RATE_CONFIRMATION_EXAMPLE = domain_error_example(
-    ConfirmationRequired(
-        "A daily interest rate of 2% a day is above the usual bound of 1% a day: confirm to save it.",
-        field="daily_interest_rate",
-    )
-)
-UNKNOWN_ASSET_FIELD_EXAMPLE = domain_error_example(
-    UnknownField(
-        "'is_colateral' is not a field that can be changed here; known fields: name, is_collateral, "
-        "is_borrowable, daily_interest_rate, liquidation_priority, borrow_limit, confirm.",
-        field="is_colateral",
-    )
-)
 
 
 class TierSerializer(serializers.Serializer):
@@ -293,7 +233,7 @@ class AssetCreateApi(APIView):
             domain_error_example(InvalidAsset("Asset with this Symbol already exists.", field="symbol")),
             NO_BANDS_EXAMPLE,
             RATE_CONFIRMATION_EXAMPLE,
-            UNKNOWN_ASSET_FIELD_EXAMPLE,
+            UNKNOWN_NEW_ASSET_FIELD_EXAMPLE,
         ],
     )
     def post(self, request):
@@ -382,6 +322,7 @@ class AssetTiersApi(APIView):
                         {"up_to": "100000000", "factor": "1"},
                         {"up_to": "120000000", "factor": "0.975"},
                         {"up_to": "150000000", "factor": "0.95"},
+                        {"up_to": None, "factor": "0.9"},
                     ]
                 },
                 request_only=True,
@@ -480,20 +421,8 @@ class RiskSettingsApi(APIView):
                     field="margin_call_level",
                 )
             ),
-            domain_error_example(
-                ConfirmationRequired(
-                    "A borrow level of 400% is above the usual bound of 300%: confirm to save it.",
-                    field="borrow_level",
-                )
-            ),
-            domain_error_example(
-                UnknownField(
-                    "'borrow_levl' is not a field that can be changed here; known fields: borrow_level, "
-                    "transfer_out_level, margin_call_level, liquidation_level, target_level, "
-                    "liquidation_fee, max_price_age_seconds, confirm.",
-                    field="borrow_levl",
-                )
-            ),
+            LEVEL_CONFIRMATION_EXAMPLE,
+            UNKNOWN_SETTING_EXAMPLE,
         ],
     )
     def patch(self, request):

@@ -63,3 +63,14 @@ def test_the_change_page_shows_no_padded_decimals(officer_client, tiered_btc):
     assert 'value="50000000"' in html
     assert 'value="0.9"' in html
     assert "000000000000" not in html
+
+
+def test_view_only_staff_see_tier_labels_and_no_confirmation(client, support, tiered_btc):
+    client.force_login(support)
+
+    response = client.get(reverse("admin:risk_asset_change", args=[tiered_btc.pk]))
+
+    page = visible_text(response)
+    assert all(label in page for label in LABELS)
+    assert "200000000.000000000000000000" not in page
+    assert "Confirm" not in page

@@ -135,3 +135,50 @@ def test_the_schema_documents_the_configuration_refusals():
         "staff_risk_settings_update"
     ]
     assert "not_a_customer" in codes["staff_deposit_credit"]
+
+
+def _documented_example(operation_id: str, code: str) -> dict:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for item in schema["paths"].values():
+        for operation in item.values():
+            if operation["operationId"] != operation_id:
+                continue
+            for response in operation["responses"].values():
+                examples = response.get("content", {}).get("application/json", {}).get("examples", {})
+                for example in examples.values():
+                    if example.get("value", {}).get("error", {}).get("code") == code:
+                        return example["value"]
+    raise AssertionError(f"{operation_id} documents no {code}")
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "method", "url", "body"),
+    [
+        ("staff_risk_settings_update", "patch", SETTINGS_API, {"borrow_levl": "1.3"}),
+        ("staff_asset_update", "patch", "/api/v1/staff/assets/BTC/", {"is_colateral": False}),
+        (
+            "staff_asset_create",
+            "post",
+            "/api/v1/staff/assets/",
+            {"symbol": "SOL", "name": "Solana", "precision": 8, "is_colateral": False},
+        ),
+    ],
+)
+def test_the_documented_unknown_field_answer_is_the_real_one(
+    staff_api, market, operation_id, method, url, body
+):
+    response = getattr(staff_api, method)(url, body, format="json")
+
+    assert response.json() == _documented_example(operation_id, "unknown_field")
+
+
+def test_the_documented_tier_refusal_is_the_real_one(staff_api, market):
+    tiers = [
+        {"up_to": "100000000", "factor": "1.5"},
+        {"up_to": None, "factor": "0.9"},
+        {"up_to": None, "factor": "0.8"},
+    ]
+
+    response = staff_api.put("/api/v1/staff/assets/BTC/tiers/", {"tiers": tiers}, format="json")
+
+    assert response.json() == _documented_example("staff_asset_tiers_replace", "invalid_tiers")
