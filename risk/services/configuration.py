@@ -104,8 +104,14 @@ def _values(instance: models.Model, names: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(instance, name) for name in names}
 
 
-def _changed(instance: models.Model, changes: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in changes.items() if getattr(instance, name) != value}
+def _apply(instance: models.Model, changes: dict[str, Any], error: type[DomainError]) -> dict[str, Any]:
+    """Set ``changes``, run the row's checks (which also turn values into the fields' types) and
+    return what really changed, by value (``"0.0002"`` for 0.000200 is no change)."""
+    before = _values(instance, changes)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    _full_clean(instance, error)
+    return {name: value for name, value in _values(instance, changes).items() if value != before[name]}
 
 
 @transaction.atomic
@@ -142,11 +148,8 @@ def asset_update(
     """
     asset = asset_for_update(symbol)
     known_fields_check(names=changes, allowed=ASSET_FIELDS, fixed=ASSET_FIXED)
-    changed = _changed(asset, changes)
-    for name, value in changed.items():
-        setattr(asset, name, value)
-    _full_clean(asset, InvalidAsset)
-    guard_rails_check(changes=_values(asset, changed), rails=ASSET_GUARD_RAILS, confirm=confirm)
+    changed = _apply(asset, changes, InvalidAsset)
+    guard_rails_check(changes=changed, rails=ASSET_GUARD_RAILS, confirm=confirm)
     if changed.get("is_collateral"):
         tiers_check(tiers=_tier_rows(asset), is_collateral=True, confirm=True)
     if changed:
@@ -225,11 +228,8 @@ def risk_settings_update(
     known_fields_check(names=changes, allowed=SETTINGS_FIELDS)
     RiskSettings.load()
     risk = RiskSettings.objects.select_for_update().get(pk=1)
-    changed = _changed(risk, changes)
-    for name, value in changed.items():
-        setattr(risk, name, value)
-    _full_clean(risk, InvalidSettings)
-    guard_rails_check(changes=_values(risk, changed), rails=SETTINGS_GUARD_RAILS, confirm=confirm)
+    changed = _apply(risk, changes, InvalidSettings)
+    guard_rails_check(changes=changed, rails=SETTINGS_GUARD_RAILS, confirm=confirm)
     if changed:
         _save(risk, actor=actor, reason=reason)
     return risk

@@ -91,3 +91,11 @@ def test_an_unchanged_save_adds_no_history_entry(officer, market):
     risk_settings_update(actor=officer, margin_call_level=D("1.10"))
 
     assert RiskSettings.history.count() == before
+
+
+def test_the_same_value_written_differently_adds_no_history_entry(officer, market):
+    before = RiskSettings.history.count()
+
+    risk_settings_update(actor=officer, margin_call_level="1.100000")
+
+    assert RiskSettings.history.count() == before
