@@ -13,8 +13,8 @@ from accounts.selectors import account_summary, margin_account_for
 from accounts.services import deposit_credit
 from margin_project.api.fields import AssetSymbol, DecimalString
 from margin_project.api.permissions import IsStaff
-from margin_project.api.schema import IDEMPOTENCY_HEADER, error_example
-from margin_project.errors import NotFound
+from margin_project.api.schema import IDEMPOTENCY_HEADER, domain_error_example, error_example
+from margin_project.errors import NotACustomer, NotFound
 
 from .account_views import SUMMARY_EXAMPLE
 from .filters import StaffAccountFilter
@@ -80,6 +80,9 @@ class DepositCreditApi(APIView):
                 "This deposit reference was already credited with other details.",
                 "reference",
                 409,
+            ),
+            domain_error_example(
+                NotACustomer("risk is staff; deposits are credited to customers only.", field="username")
             ),
         ],
     )

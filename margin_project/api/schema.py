@@ -6,7 +6,9 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 
-from .errors import ErrorSerializer
+from margin_project.errors import DomainError
+
+from .errors import ErrorSerializer, error_body
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -60,4 +62,17 @@ def error_example(code: str, message: str, field: str | None = None, status: int
         value={"error": {"code": code, "message": message, "field": field}},
         response_only=True,
         status_codes=[str(status)],
+    )
+
+
+def domain_error_example(error: DomainError, name: str = "") -> OpenApiExample:
+    """The documented answer to a refusal, built from the error itself (its code, status, details).
+
+    ``name`` tells apart two examples of the same code on one operation.
+    """
+    return OpenApiExample(
+        f"{error.status} {error.code}" + (f" ({name})" if name else ""),
+        value=error_body(error.code, error.message, error.field, error.details),
+        response_only=True,
+        status_codes=[str(error.status)],
     )
