@@ -1,18 +1,20 @@
-"""Second factor on API calls: the ``X-OTP-Code`` header, checked when the customer has 2FA on."""
+"""Second factor on API calls: the ``X-OTP-Code`` header, checked whenever the caller needs one.
+
+Customers need it once they have set up two-factor; staff whenever ``STAFF_MFA_REQUIRED``
+is on. The check itself is ``margin_project.security.two_factor`` (one for every caller).
+"""
 
 from __future__ import annotations
 
-from django_otp import user_has_device
-
-from accounts.services import totp_verify
-
-OTP_HEADER = "X-OTP-Code"
+from margin_project.api.permissions import OTP_HEADER
+from margin_project.security.two_factor import Purpose, second_factor_check
 
 
-def otp_check(request) -> None:
-    """Verify (and so consume) the header's code when the user has a confirmed TOTP device."""
-    if user_has_device(request.user, confirmed=True):
-        totp_verify(user=request.user, code=request.headers.get(OTP_HEADER, ""))
+def otp_check(request, *, purpose: Purpose | None = None) -> None:
+    """Verify (and so consume) the header's code when this user must give one."""
+    if purpose is None:
+        purpose = Purpose.STAFF_API if request.user.is_staff else Purpose.MONEY
+    second_factor_check(user=request.user, code=otp_code(request), purpose=purpose, request=request)
 
 
 def otp_code(request) -> str:

@@ -6,6 +6,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 
+from . import auth_schema  # noqa: F401  (registers the OpenAPI extensions of our authentication)
 from .errors import ErrorSerializer
 
 IDEMPOTENCY_HEADER = OpenApiParameter(

@@ -11,9 +11,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from margin_project.api.fields import AssetSymbol, DecimalString
-from margin_project.api.permissions import IsStaff
+from margin_project.api.permissions import IsSignedIn, StaffPermission
 from margin_project.api.schema import error_example
 from risk.models import RiskSettings
+from risk.roles import (
+    ADD_ASSET,
+    ADD_TIER,
+    CHANGE_ASSET,
+    CHANGE_RISK_SETTINGS,
+    RECORD_PRICE,
+    REPLACE_TIERS,
+    VIEW_RISK_SETTINGS,
+)
 from risk.selectors.assets import asset_detail, assets_list
 from risk.services import price_record
 from risk.services.configuration import asset_create, asset_tiers_replace, asset_update, risk_settings_update
@@ -59,6 +68,8 @@ class AssetOutputSerializer(serializers.Serializer):
 
 
 class AssetListApi(APIView):
+    permission_classes = [IsSignedIn]
+
     @extend_schema(
         operation_id="assets",
         tags=["assets"],
@@ -71,6 +82,8 @@ class AssetListApi(APIView):
 
 
 class AssetDetailApi(APIView):
+    permission_classes = [IsSignedIn]
+
     @extend_schema(
         operation_id="asset",
         tags=["assets"],
@@ -93,7 +106,8 @@ class PriceRowSerializer(serializers.Serializer):
 
 
 class PriceRecordApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"POST": RECORD_PRICE}
 
     class InputSerializer(serializers.Serializer):
         prices = PriceRowSerializer(many=True, min_length=1, max_length=500)
@@ -143,7 +157,8 @@ class PriceRecordApi(APIView):
 
 
 class AssetCreateApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"POST": (ADD_ASSET, ADD_TIER)}
 
     class InputSerializer(serializers.Serializer):
         symbol = serializers.CharField(max_length=16)
@@ -191,7 +206,8 @@ class AssetCreateApi(APIView):
 
 
 class AssetUpdateApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"PATCH": CHANGE_ASSET}
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=64, required=False)
@@ -229,7 +245,8 @@ class AssetUpdateApi(APIView):
 
 
 class AssetTiersApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"PUT": REPLACE_TIERS}
 
     class InputSerializer(serializers.Serializer):
         tiers = TierSerializer(many=True, max_length=50)
@@ -297,7 +314,8 @@ RISK_EXAMPLE = {
 
 
 class RiskSettingsApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"GET": VIEW_RISK_SETTINGS, "PATCH": CHANGE_RISK_SETTINGS}
 
     class InputSerializer(RiskSettingsSerializer):
         def __init__(self, *args, **kwargs):
