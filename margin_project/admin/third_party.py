@@ -45,7 +45,8 @@ class LockoutAttemptAdmin(AccessAttemptAdmin):
 
 def third_party_register(site: admin.AdminSite) -> None:
     """Replace the packages' admins (called once every app's admin module is loaded)."""
-    for model, model_admin in ((PeriodicTask, GuardedPeriodicTaskAdmin), (AccessAttempt, LockoutAttemptAdmin)):
+    replacements = ((PeriodicTask, GuardedPeriodicTaskAdmin), (AccessAttempt, LockoutAttemptAdmin))
+    for model, model_admin in replacements:
         if site.is_registered(model):
             site.unregister(model)
         site.register(model, model_admin)

@@ -7,8 +7,8 @@ saved as a screenshot under the test run's output.
 import pytest
 
 from risk.services import price_record
-from tests.browser import screenshot_path
 from tests.api.conftest import fresh_code
+from tests.browser import screenshot_path
 from tests.conftest import market_create, totp_device
 
 from .conftest import borrower, staff_in
