@@ -12,10 +12,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from margin_project.api.fields import AssetSymbol, DecimalString
-from margin_project.api.permissions import IsStaff
+from margin_project.api.permissions import IsSignedIn, StaffPermission
 from margin_project.api.schema import domain_error_example, error_example
 from margin_project.errors import InvalidAsset, InvalidSettings, ReadOnlyField
 from risk.models import RiskSettings
+from risk.roles import (
+    ADD_ASSET,
+    ADD_TIER,
+    CHANGE_ASSET,
+    CHANGE_RISK_SETTINGS,
+    RECORD_PRICE,
+    REPLACE_TIERS,
+    VIEW_RISK_SETTINGS,
+)
 from risk.selectors.assets import asset_detail, assets_list
 from risk.services import price_record
 from risk.services.configuration import (
@@ -104,6 +113,8 @@ class AssetOutputSerializer(serializers.Serializer):
 
 
 class AssetListApi(APIView):
+    permission_classes = [IsSignedIn]
+
     @extend_schema(
         operation_id="assets",
         tags=["assets"],
@@ -116,6 +127,8 @@ class AssetListApi(APIView):
 
 
 class AssetDetailApi(APIView):
+    permission_classes = [IsSignedIn]
+
     @extend_schema(
         operation_id="asset",
         tags=["assets"],
@@ -138,7 +151,8 @@ class PriceRowSerializer(serializers.Serializer):
 
 
 class PriceRecordApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"POST": RECORD_PRICE}
 
     class InputSerializer(serializers.Serializer):
         prices = PriceRowSerializer(many=True, min_length=1, max_length=500)
@@ -188,7 +202,8 @@ class PriceRecordApi(APIView):
 
 
 class AssetCreateApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"POST": (ADD_ASSET, ADD_TIER)}
 
     class InputSerializer(serializers.Serializer):
         symbol = serializers.CharField(max_length=16)
@@ -247,7 +262,8 @@ class AssetCreateApi(APIView):
 
 
 class AssetUpdateApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"PATCH": CHANGE_ASSET}
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=64, required=False)
@@ -298,7 +314,8 @@ class AssetUpdateApi(APIView):
 
 
 class AssetTiersApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"PUT": REPLACE_TIERS}
 
     class InputSerializer(serializers.Serializer):
         tiers = TierSerializer(many=True, max_length=50)
@@ -380,7 +397,8 @@ RISK_EXAMPLE = {
 
 
 class RiskSettingsApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"GET": VIEW_RISK_SETTINGS, "PATCH": CHANGE_RISK_SETTINGS}
 
     class InputSerializer(RiskSettingsSerializer):
         confirm = CONFIRM_FIELD()

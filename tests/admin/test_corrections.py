@@ -19,12 +19,6 @@ REASON = "Deposit btc-tx-9 was credited twice by the watcher"
 
 
 @pytest.fixture
-def superuser_client(client, make_user):
-    client.force_login(make_user("root", is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture
 def funded(customer):
     fund_margin(customer, BTC="1")
     return customer

@@ -65,8 +65,8 @@ def test_the_change_page_shows_no_padded_decimals(officer_client, tiered_btc):
     assert "000000000000" not in html
 
 
-def test_view_only_staff_see_tier_labels_and_no_confirmation(client, support, tiered_btc):
-    client.force_login(support)
+def test_view_only_staff_see_tier_labels_and_no_confirmation(support_client, tiered_btc):
+    client = support_client
 
     response = client.get(reverse("admin:risk_asset_change", args=[tiered_btc.pk]))
 
