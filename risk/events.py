@@ -119,13 +119,15 @@ def record_configuration_changed(instance, *, object: str, key: str):
     )
 
 
-def record_tiers_replaced(asset, *, before: list[dict]):
+def record_tiers_replaced(asset, *, before: list[dict], actor=None):
     """After replacing an asset's collateral-factor bands; ``before`` is ``tiers_snapshot`` taken first."""
     after = tiers_snapshot(asset)
     if after == before:
         return None
-    latest = asset.tiers.model.history.filter(asset_id=asset.pk).order_by("-history_id").first()
-    who = latest.history_user if latest is not None and latest.history_user_id else None
+    who = actor
+    if who is None:
+        latest = asset.tiers.model.history.filter(asset_id=asset.pk).order_by("-history_id").first()
+        who = latest.history_user if latest is not None and latest.history_user_id else None
     return event_record(
         type=Types.CONFIGURATION_CHANGED,
         account_id=None,

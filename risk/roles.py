@@ -8,7 +8,12 @@ who may do what.
 - **risk officer**: views everything, changes configuration (assets, collateral tiers,
   risk settings, schedules) and runs the manual operations (sweep, accrual, deposit
   credit, price record).
-- **support**: views everything, changes nothing.
+- **support**: views everything, changes nothing, except two customer-care actions:
+  resetting a customer's two-factor authentication and clearing a login lockout.
+
+Every staff interface asks for the same permission for the same action: the admin's
+pages and the staff API (``margin_project.api.permissions.StaffPermission``) read the
+constants below, so "who may record a price" has one answer.
 
 Customers are not staff (``is_staff`` False), so the admin never lets them in.
 """
@@ -30,6 +35,11 @@ OPERATION_PERMISSIONS = (
     ("accounts", "ledgertransaction", "credit_deposit", "Can credit a deposit"),
     ("risk", "assetprice", "record_assetprice", "Can record a price"),
 )
+# Customer care: granted to support and to risk officers (issue 11's support actions).
+CARE_PERMISSIONS = (
+    ("accounts", "user", "reset_two_factor", "Can reset a customer's two-factor authentication"),
+    ("accounts", "user", "clear_lockout", "Can clear a customer's login lockout"),
+)
 # Created for every install but granted to no group: a ledger correction moves money, so
 # only superusers (or a group an administrator sets up for finance) may post one.
 RESTRICTED_PERMISSIONS = (
@@ -40,6 +50,16 @@ ACCRUE = "accounts.accrue_interestaccrual"
 CREDIT_DEPOSIT = "accounts.credit_deposit"
 RECORD_PRICE = "risk.record_assetprice"
 CORRECT_LEDGER = "accounts.correct_ledgertransaction"
+RESET_TWO_FACTOR = "accounts.reset_two_factor"
+CLEAR_LOCKOUT = "accounts.clear_lockout"
+# Model permissions the staff API asks for, named once (the admin asks Django for the same).
+VIEW_ACCOUNTS = "accounts.view_marginaccount"
+ADD_ASSET = "risk.add_asset"
+CHANGE_ASSET = "risk.change_asset"
+ADD_TIER = "risk.add_collateraltier"
+REPLACE_TIERS = (ADD_TIER, "risk.change_collateraltier", "risk.delete_collateraltier")
+VIEW_RISK_SETTINGS = "risk.view_risksettings"
+CHANGE_RISK_SETTINGS = "risk.change_risksettings"
 
 # Apps whose every model staff may view (customers are ``accounts.User``).
 VIEWED_APPS = ("accounts", "risk", "django_celery_beat", "events")
@@ -65,14 +85,17 @@ def roles_ensure(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
 
-    operations = []
-    for app_label, model, codename, name in OPERATION_PERMISSIONS + RESTRICTED_PERMISSIONS:
+    operations, care = [], []
+    for row in OPERATION_PERMISSIONS + CARE_PERMISSIONS + RESTRICTED_PERMISSIONS:
+        app_label, model, codename, name = row
         content_type = ContentType.objects.db_manager(using).get_by_natural_key(app_label, model)
         permission, _ = Permission.objects.using(using).update_or_create(
             content_type=content_type, codename=codename, defaults={"name": name}
         )
-        if (app_label, model, codename, name) in OPERATION_PERMISSIONS:
+        if row in OPERATION_PERMISSIONS:
             operations.append(permission)
+        elif row in CARE_PERMISSIONS:
+            care.append(permission)
 
     permissions = Permission.objects.using(using).select_related("content_type")
     viewing = [
@@ -91,6 +114,6 @@ def roles_ensure(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     ]
 
     support, _ = Group.objects.using(using).get_or_create(name=SUPPORT)
-    support.permissions.set(set(viewing))
+    support.permissions.set(set(viewing) | set(care))
     officer, _ = Group.objects.using(using).get_or_create(name=RISK_OFFICER)
-    officer.permissions.set(set(viewing) | set(changing) | set(operations))
+    officer.permissions.set(set(viewing) | set(changing) | set(operations) | set(care))

@@ -6,6 +6,7 @@ import threading
 from decimal import Decimal
 
 from django.db import connection
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import LedgerAccount, LedgerLeg, LedgerTransaction
@@ -30,6 +31,18 @@ def enable_mode(user) -> None:
     # A used code cannot be replayed: move the device's counter back for repeated test setup.
     TOTPDevice.objects.filter(user=user).update(last_t=-1)
     margin_mode_enable(user=user, otp_code=totp_code(user))
+
+
+def staff_sign_in(client, user) -> None:
+    """Sign a staff member in past the second factor, as the admin's sign-in with a code does.
+
+    Staff need it whenever STAFF_MFA_REQUIRED is on (the default, and so in the tests).
+    """
+    device = totp_device(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 def balance(user, kind: AccountKind, symbol: str) -> Decimal:

@@ -174,8 +174,8 @@ class MarginAccountAdmin(ReadOnlyAdmin):
         account = self.get_object(request, unquote(object_id))
         if account is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_view_permission(request, account):
-            raise PermissionDenied
+        if not self.has_view_permission(request, account) or request.method != "GET":
+            raise PermissionDenied  # a read-only page: nothing to post
         summary = account_summary(margin_account=account)
         context = {
             **self.admin_site.each_context(request),

@@ -89,7 +89,7 @@ class MarginModeEnableApi(APIView):
         ],
     )
     def post(self, request):
-        account = margin_mode_enable(user=request.user, otp_code=otp_code(request))
+        account = margin_mode_enable(user=request.user, otp_code=otp_code(request), request=request)
         return Response(ModeOutputSerializer(account).data)
 
 

@@ -10,9 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.services.api_tokens import api_token_issue, api_token_prefix, api_token_revoke, api_tokens_list
+from margin_project.api.permissions import IsSignedIn
 from margin_project.api.schema import OTP_HEADER, error_example
 from margin_project.api.throttles import TokenThrottle
 from margin_project.errors import DomainError
+from margin_project.security.two_factor import Purpose
 
 from .otp import otp_check
 
@@ -79,7 +81,7 @@ class TokenObtainApi(APIView):
         if user is None or not user.is_active:
             raise InvalidCredentials("Wrong username or password.")
         request.user = user
-        otp_check(request)
+        otp_check(request, purpose=Purpose.TOKEN)
         token, _ = api_token_issue(user=user)
         out = {"token": token.key, "prefix": api_token_prefix(token), "created": token.created}
         return Response(self.OutputSerializer(out).data)
@@ -91,6 +93,8 @@ class TokenOutputSerializer(serializers.Serializer):
 
 
 class TokenListApi(APIView):
+    permission_classes = [IsSignedIn]  # staff hold tokens too (for the staff endpoints)
+
     @extend_schema(
         operation_id="auth_tokens",
         tags=["auth"],
@@ -112,6 +116,8 @@ class TokenListApi(APIView):
 
 
 class TokenRevokeApi(APIView):
+    permission_classes = [IsSignedIn]
+
     @extend_schema(
         operation_id="auth_token_revoke",
         tags=["auth"],

@@ -119,6 +119,7 @@ class ApiKeyListApi(APIView):
             ip_allowlist=data["ip_allowlist"],
             public_key=data.get("public_key") or None,
             otp_code=otp_code(request),
+            request=request,
         )
         body = {**ApiKeyOutputSerializer(issued.api_key).data, "secret": issued.secret}
         return Response(body, status=201)

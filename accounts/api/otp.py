@@ -1,22 +1,28 @@
-"""Second factor on API calls: the ``X-OTP-Code`` header, checked when the customer has 2FA on."""
+"""Second factor on API calls: the ``X-OTP-Code`` header, checked whenever the caller needs one.
+
+Customers need it once they have set up two-factor; staff whenever ``STAFF_MFA_REQUIRED``
+is on. The check itself is ``margin_project.security.two_factor`` (one for every caller).
+"""
 
 from __future__ import annotations
 
-from django_otp import user_has_device
-
-from accounts.services import totp_verify
+from margin_project.api.permissions import OTP_HEADER
+from margin_project.security.two_factor import Purpose, second_factor_check
 
 from .key_auth import api_key_second_factor
 
-OTP_HEADER = "X-OTP-Code"
 
+def otp_check(request, *, purpose: Purpose | None = None) -> None:
+    """Verify (and so consume) the header's code when this user must give one.
 
-def otp_check(request) -> None:
-    """Verify (and so consume) the header's code when the user has a confirmed TOTP device."""
-    if api_key_second_factor(request):  # a key created with TOTP, permitting this money call
+    A call signed with an API key created under TOTP and permitting it needs no code:
+    the key is that second factor, as on every exchange.
+    """
+    if api_key_second_factor(request):
         return
-    if user_has_device(request.user, confirmed=True):
-        totp_verify(user=request.user, code=request.headers.get(OTP_HEADER, ""))
+    if purpose is None:
+        purpose = Purpose.STAFF_API if request.user.is_staff else Purpose.MONEY
+    second_factor_check(user=request.user, code=otp_code(request), purpose=purpose, request=request)
 
 
 def otp_code(request) -> str:

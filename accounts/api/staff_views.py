@@ -12,9 +12,10 @@ from accounts.models import MarginAccount
 from accounts.selectors import account_summary, margin_account_for
 from accounts.services import deposit_credit
 from margin_project.api.fields import AssetSymbol, DecimalString
-from margin_project.api.permissions import IsStaff
-from margin_project.api.schema import IDEMPOTENCY_HEADER, error_example
-from margin_project.errors import NotFound
+from margin_project.api.permissions import StaffPermission
+from margin_project.api.schema import IDEMPOTENCY_HEADER, domain_error_example, error_example
+from margin_project.errors import NotACustomer, NotFound
+from risk.roles import CREDIT_DEPOSIT, VIEW_ACCOUNTS
 
 from .account_views import SUMMARY_EXAMPLE
 from .filters import StaffAccountFilter
@@ -31,7 +32,10 @@ def _customer(*, user_id=None, username=None):
 
 
 class DepositCreditApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"POST": CREDIT_DEPOSIT}
+    # money_call checks X-OTP-Code after claiming the Idempotency-Key: a replay needs no fresh code.
+    second_factor_in_view = True
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150, help_text="The customer credited.")
@@ -81,6 +85,9 @@ class DepositCreditApi(APIView):
                 "reference",
                 409,
             ),
+            domain_error_example(
+                NotACustomer("risk is staff; deposits are credited to customers only.", field="username")
+            ),
         ],
     )
     def post(self, request):
@@ -106,11 +113,12 @@ class DepositCreditApi(APIView):
             }
             return 201, self.OutputSerializer(out).data
 
-        return money_call(request, operation, second_factor=False)
+        return money_call(request, operation)
 
 
 class StaffAccountListApi(generics.ListAPIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"GET": VIEW_ACCOUNTS}
     filterset_class = StaffAccountFilter
 
     class OutputSerializer(serializers.Serializer):
@@ -161,7 +169,8 @@ class StaffAccountListApi(generics.ListAPIView):
 
 
 class StaffAccountSummaryApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"GET": VIEW_ACCOUNTS}
 
     @extend_schema(
         operation_id="staff_account_summary",

@@ -3,7 +3,7 @@
 from .deposits import deposit_credit, withdrawal_create
 from .ledger import Leg, ledger_post
 from .loans import loan_borrow, loan_repay
-from .mode import margin_mode_disable, margin_mode_enable, totp_verify
+from .mode import margin_mode_disable, margin_mode_enable
 from .notifications import notifications_mark_read
 from .transfers import Direction, transfer
 
@@ -17,7 +17,6 @@ __all__ = [
     "margin_mode_disable",
     "margin_mode_enable",
     "notifications_mark_read",
-    "totp_verify",
     "transfer",
     "withdrawal_create",
 ]

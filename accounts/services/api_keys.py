@@ -31,10 +31,10 @@ from django.utils import timezone
 from django_otp import user_has_device
 
 from margin_project.errors import Conflict, DomainError, NotFound
+from margin_project.security.two_factor import Purpose, totp_check
 
 from ..models import ApiKey
 from ..models.api_key import ApiKeyKind, ApiKeyPermission
-from . import totp_verify  # the one TOTP check (re-exported by the package)
 from .common import margin_account_lock
 from .secret_box import secret_decrypt, secret_encrypt
 
@@ -168,6 +168,7 @@ def api_key_create(
     ip_allowlist: Iterable[str] | str = (),
     public_key: str | None = None,
     otp_code: object = None,
+    request=None,
 ) -> ApiKeyIssued:
     """Issue an API key; the HMAC secret is returned once and kept only encrypted.
 
@@ -188,7 +189,9 @@ def api_key_create(
     pem = _public_key_parse(public_key) if public_key else ""
     two_factor = user_has_device(user, confirmed=True)
     if two_factor:
-        totp_verify(user=user, code=otp_code)  # its own transaction: a failed guess is counted
+        totp_check(
+            user=user, code=otp_code, purpose=Purpose.API_KEY, request=request
+        )  # a failed guess is counted
     secret = None if pem else _random_text(KEY_LENGTH)
     with transaction.atomic():
         margin_account_lock(user)  # serialises a customer's key changes

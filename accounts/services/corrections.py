@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from margin_project.errors import DomainError, InvalidAmount
+from margin_project.errors import DomainError, InvalidAmount, InvalidCorrection
 from risk.selectors import market_snapshot, thresholds_current
 
 from ..models import LedgerTransaction
@@ -54,20 +54,20 @@ def ledger_correction(*, legs: Sequence[CorrectionLeg], reason: str, staff_user)
     """
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:
-        raise InvalidAmount(
+        raise InvalidCorrection(
             f"Give the reason for the correction (at least {MIN_REASON} characters).", field="reason"
         )
     if not getattr(staff_user, "is_staff", False):
         raise DomainError("Only staff may post a correction.", code="forbidden")
     customers = {leg.owner.pk: leg.owner for leg in legs if leg.owner is not None}
     if len(customers) > 1:
-        raise InvalidAmount("A correction concerns one customer at a time.")
+        raise InvalidCorrection("A correction concerns one customer at a time.")
     margin_account = margin_account_lock(next(iter(customers.values()))) if customers else None
     posted = []
     for leg in legs:
         if (leg.owner is None) != (leg.kind in HOUSE_KINDS):
             owner = "the house" if leg.kind in HOUSE_KINDS else "a customer"
-            raise InvalidAmount(f"A {AccountKind(leg.kind).label.lower()} account belongs to {owner}.")
+            raise InvalidCorrection(f"A {AccountKind(leg.kind).label.lower()} account belongs to {owner}.")
         asset = asset_get(leg.asset)
         account = ledger_account_get(owner=leg.owner, kind=leg.kind, asset=asset)
         posted.append(Leg(account, _signed_amount(leg.amount, asset)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from margin_project.errors import Conflict, InvalidAmount
+from margin_project.errors import Conflict, InvalidReference, NotACustomer
 
 from ..events import record_deposit_credited, record_withdrawal
 from ..models import LedgerLeg, LedgerTransaction
@@ -21,13 +21,18 @@ def deposit_credit(
     """Credit a deposit seen on chain to the user's spot wallet (staff or the deposit watcher).
 
     ``reference`` (the external transaction id) is unique: the same reference again
-    returns the first credit and moves nothing; with other details it is refused.
+    returns the first credit and moves nothing; with other details it is refused. Only a
+    customer is credited: a staff user is refused (``NotACustomer``).
     """
+    if user.is_staff or user.is_superuser:
+        raise NotACustomer(
+            f"{user.get_username()} is staff; deposits are credited to customers only.", field="username"
+        )
     asset_obj = asset_get(asset)
     value = amount_parse(amount, asset_obj)
     reference = (reference or "").strip()
     if not reference:
-        raise InvalidAmount("A deposit needs its external reference.", field="reference")
+        raise InvalidReference("A deposit needs its external reference.", field="reference")
     reference = f"deposit:{reference[:100]}"
     margin_account = margin_account_lock(user)
     existing = LedgerTransaction.objects.filter(reference=reference).first()

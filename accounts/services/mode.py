@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from margin_project.errors import ModeChangeRefused, TwoFactorInvalid, TwoFactorRequired
+from margin_project.errors import ModeChangeRefused
+from margin_project.security.two_factor import Purpose, totp_check
 
 from ..events import record_margin_mode_changed
 from ..models import MarginAccount
@@ -13,31 +13,14 @@ from ..selectors.positions import account_positions
 from .common import margin_account_lock
 
 
-def totp_verify(*, user, code: object) -> None:
-    """Check a TOTP code from one of the user's confirmed devices (each code works once).
+def margin_mode_enable(*, user, otp_code: object, request=None) -> MarginAccount:
+    """Turn multi-asset mode on; needs a valid TOTP code from the user's device.
 
-    Runs in its own transaction with the device rows locked: two requests racing with
-    one code cannot both pass, and a wrong code's failure count (django-otp's brake on
-    guessing) is kept even though the caller's operation is refused. Call it before
-    opening the operation's transaction, or an outer rollback undoes the count.
+    ``request``, the HTTP request the code came with, brings the attempt limits (per
+    session, django-axes) of ``totp_check``; the code is checked before this service's
+    transaction opens, so a wrong code's count is kept.
     """
-    code = str(code or "").strip()
-    with transaction.atomic():
-        devices = list(
-            TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("id")
-        )
-        if not devices:
-            raise TwoFactorRequired("Set up two-factor authentication first.", field="otp_code")
-        if not code:
-            raise TwoFactorRequired("Enter the 6-digit code from your authenticator app.", field="otp_code")
-        verified = code.isdigit() and any(device.verify_token(code) for device in devices)
-    if not verified:
-        raise TwoFactorInvalid("That code is not valid (or was already used).", field="otp_code")
-
-
-def margin_mode_enable(*, user, otp_code: object) -> MarginAccount:
-    """Turn multi-asset mode on; needs a valid TOTP code from the user's device."""
-    totp_verify(user=user, code=otp_code)
+    totp_check(user=user, code=otp_code, purpose=Purpose.MODE, request=request)
     with transaction.atomic():
         margin_account = margin_account_lock(user)
         if not margin_account.multi_asset_mode:

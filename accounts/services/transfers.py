@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from django.db import transaction
 
-from margin_project.errors import AssetDisabled, InvalidAmount, RatioTooLow
+from margin_project.errors import AssetDisabled, InvalidDirection, RatioTooLow
 from margin_project.money import plain
 from risk import engine
 from risk.selectors import market_snapshot, thresholds_current
@@ -35,7 +35,7 @@ def transfer(*, user, asset: str, amount: object, direction: str) -> LedgerTrans
     try:
         direction = Direction(direction)
     except ValueError:
-        raise InvalidAmount("Direction must be 'to_margin' or 'to_spot'.", field="direction") from None
+        raise InvalidDirection("Direction must be 'to_margin' or 'to_spot'.", field="direction") from None
     asset_obj = asset_get(asset)
     value = amount_parse(amount, asset_obj)
     if direction is Direction.TO_MARGIN and not (asset_obj.is_collateral or asset_obj.is_borrowable):

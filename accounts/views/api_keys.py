@@ -44,6 +44,7 @@ class ApiKeysView(CustomerRequiredMixin, View):
                 ip_allowlist=data["ip_allowlist"],
                 public_key=data["public_key"] or None,
                 otp_code=data.get("otp_code"),
+                request=request,
             )
         except DomainError as error:
             form_error_add(form, error)

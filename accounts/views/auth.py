@@ -1,7 +1,9 @@
 """Sign in (password, then the second factor when set up), sign out, password change and reset.
 
-django-axes watches every sign-in: after ``AXES_FAILURE_LIMIT`` failures for one
-username from one address, that pair is locked out for the cool-off time.
+django-axes watches every sign-in, the code step included (``margin_project.security``:
+one address, one username and the pair each have a limit). The code step is the one
+two-factor check every caller uses: wrong codes count, a session gets a few tries, then
+it must sign in again.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -19,10 +22,10 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from accounts.forms import LoginForm, TotpCodeForm
-from accounts.services.web_forms import totp_device_match
 from accounts.web.access import CustomerRequiredMixin
 from accounts.web.errors import form_error_add
 from margin_project.errors import DomainError
+from margin_project.security.two_factor import Purpose, TwoFactorLocked, totp_check
 
 
 def safe_next(request, default: str = "/") -> str:
@@ -66,8 +69,16 @@ class LoginVerifyView(View):
     def post(self, request):
         form = TotpCodeForm(request.POST)
         if form.is_valid():
+            purpose = Purpose.STAFF_SIGN_IN if request.user.is_staff else Purpose.SIGN_IN
             try:
-                device = totp_device_match(user=request.user, code=form.cleaned_data["otp_code"])
+                device = totp_check(
+                    user=request.user, code=form.cleaned_data["otp_code"], purpose=purpose, request=request
+                )
+            except TwoFactorLocked as error:
+                # This half-signed-in session is done: the password is asked again (and counted).
+                logout(request)
+                messages.error(request, error.message)
+                return redirect("login")
             except DomainError as error:
                 form_error_add(form, error)
             else:

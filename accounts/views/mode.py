@@ -50,7 +50,7 @@ class ModeEnableView(ModeView):
         form = TotpCodeForm(request.POST)
         if form.is_valid():
             try:
-                margin_mode_enable(user=request.user, otp_code=form.cleaned_data["otp_code"])
+                margin_mode_enable(user=request.user, otp_code=form.cleaned_data["otp_code"], request=request)
             except DomainError as error:
                 form_error_add(form, error)
             else:

@@ -66,7 +66,7 @@ def api_exception_handler(exc, context):
         if not 400 <= exc.status < 500:
             return None  # a bug (e.g. an unbalanced ledger), not bad input: let it be a 500
         set_rollback()
-        return Response(error_body(exc.code, exc.message, exc.field), status=exc.status)
+        return Response(error_body(exc.code, exc.message, exc.field, exc.details), status=exc.status)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -3,19 +3,20 @@
 With no environment at all the project runs embedded: SQLite and a filesystem
 Celery broker, so a fresh machine needs no server. ``DATABASE_URL`` and
 ``CELERY_BROKER_URL``/``REDIS_URL`` switch the same code to PostgreSQL and Redis.
+``MARGIN_ENV=production`` switches on the production defaults (``security.py``).
 """
 
 from pathlib import Path
 
 from .env import BASE_DIR, env
+from .security import *  # noqa: F403  (first: DEBUG, SECRET_KEY and the production flag)
 
-DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with its second factor for staff (margin_project/admin/site.py).
+    "margin_project.admin.apps.MarginAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "simple_history",
+    "csp",
     "accounts",
     "risk",
     "margin_project.events",
@@ -44,6 +46,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # no-store on account data, the known-device cookie of the lockout rules.
+    "margin_project.security.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -84,6 +89,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Validates nothing: Django calls its password_changed() after every password change,
+    # which revokes the user's API tokens (admin, reset, change page, changepassword alike).
+    {"NAME": "accounts.services.api_tokens.TokensRevokedOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -102,14 +110,6 @@ VAR_DIR = Path(env("MARGIN_VAR_DIR", default=str(BASE_DIR / "var")))
 # Money: every valuation is in this asset.
 QUOTE_ASSET = env("QUOTE_ASSET", default="USDT")
 
-# django-axes: lock a username+IP after repeated failures.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/auth/locked_out.html"
-
-OTP_TOTP_ISSUER = "Margin desk"
 # History is for reading; configuration is changed by a new edit, never by reverting.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

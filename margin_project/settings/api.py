@@ -1,13 +1,40 @@
 """Django REST framework and the OpenAPI schema."""
 
+from django.core.exceptions import ImproperlyConfigured
+
+from margin_project.rates import RateError, rate_normalise
+
 from .env import env
+from .security import NUM_PROXIES
+
+THROTTLE_DEFAULTS = {
+    "user": ("API_THROTTLE_USER", "1200/minute"),
+    "anon": ("API_THROTTLE_ANON", "60/minute"),
+    "money": ("API_THROTTLE_MONEY", "120/minute"),
+    "otp": ("API_THROTTLE_OTP", "10/minute"),
+    "token": ("API_THROTTLE_TOKEN", "20/minute"),
+}
+
+
+def _throttle_rates() -> dict[str, str]:
+    """Every rate checked now, so a typo stops the start with its name, not every call later."""
+    rates = {}
+    for scope, (variable, default) in THROTTLE_DEFAULTS.items():
+        try:
+            rates[scope] = rate_normalise(env(variable, default="") or default)
+        except RateError as error:
+            raise ImproperlyConfigured(f"{variable}: {error}") from None
+    return rates
+
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "margin_project.api.authentication.ExpiringTokenAuthentication",
         "margin_project.api.authentication.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A view that declares nothing is for customers only; staff views declare StaffPermission
+    # and the permission each method needs (margin_project/api/permissions.py).
+    "DEFAULT_PERMISSION_CLASSES": ["margin_project.api.permissions.IsCustomer"],
     # JSON only: amounts must arrive as JSON strings, and a form post is a clear 415.
     "DEFAULT_PARSER_CLASSES": ["margin_project.api.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -19,13 +46,10 @@ REST_FRAMEWORK = {
         "margin_project.api.throttles.UserThrottle",
         "margin_project.api.throttles.AnonThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {
-        "user": env("API_THROTTLE_USER", default="1200/minute"),
-        "anon": env("API_THROTTLE_ANON", default="60/minute"),
-        "money": env("API_THROTTLE_MONEY", default="120/minute"),
-        "otp": env("API_THROTTLE_OTP", default="10/minute"),
-        "token": env("API_THROTTLE_TOKEN", default="20/minute"),
-    },
+    # "1200" is 1200 a minute; "20/second", "100/day" as DRF writes them.
+    "DEFAULT_THROTTLE_RATES": _throttle_rates(),
+    # Read by DRF's own get_ident; our throttles use margin_project.security.client_ip (the same rule).
+    "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "margin_project.api.errors.api_exception_handler",
     # Amounts travel as decimal strings, never JSON floats.
     "COERCE_DECIMAL_TO_STRING": True,

@@ -4,13 +4,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .api import REST_FRAMEWORK
 from .env import env
+from .security import PRODUCTION
 
 # Fernet keys (urlsafe base64 of 32 bytes) that encrypt HMAC secrets at rest; the first
 # encrypts, all decrypt, so a key is rotated by putting the new one first. Generate one with
 # python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
 # When unset, a key derived from SECRET_KEY is used: fine for a demo, never for production.
 API_KEY_ENCRYPTION_KEY = env.list("API_KEY_ENCRYPTION_KEY", default=[])
-if env.bool("PRODUCTION", default=False) and not API_KEY_ENCRYPTION_KEY:
+if PRODUCTION and not API_KEY_ENCRYPTION_KEY:
     raise ImproperlyConfigured("Set API_KEY_ENCRYPTION_KEY: API key secrets are encrypted with it.")
 
 # Binance's limits per minute: request weight per client address (IP) and per customer (UID).

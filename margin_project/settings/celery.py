@@ -9,7 +9,8 @@ import os
 from .env import BASE_DIR, env
 
 _redis_url = env("REDIS_URL", default="")
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=_redis_url or "filesystem://")
+# Empty values (CELERY_BROKER_URL=) mean the default, like unset ones.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or _redis_url or "filesystem://"
 
 _broker_dir = env("CELERY_BROKER_DIR", default=str(BASE_DIR / "var" / "broker"))
 if CELERY_BROKER_URL.startswith("filesystem://"):

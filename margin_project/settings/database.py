@@ -4,8 +4,9 @@ from .env import BASE_DIR, env
 
 _sqlite_path = env("SQLITE_PATH", default=str(BASE_DIR / "var" / "db.sqlite3"))
 
+# An empty DATABASE_URL= (a blank line in an env file) means the default, like an unset one.
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{_sqlite_path}"),
+    "default": env.db_url_config(env("DATABASE_URL", default="") or f"sqlite:///{_sqlite_path}"),
 }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

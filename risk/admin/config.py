@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -12,15 +13,26 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from margin_project.admin.base import OperationLinksMixin, operation_page
-from margin_project.admin.display import EMPTY, age, money, percent, rate_percent
+from margin_project.admin.display import EMPTY, age, money, rate_percent
 from margin_project.errors import DomainError
 from margin_project.forms import add_domain_error
 
-from ..forms import AssetForm, CollateralTierFormSet, PriceRecordForm, RiskSettingsForm
+from ..forms import AssetForm, CollateralTierForm, CollateralTierFormSet, PriceRecordForm, RiskSettingsForm
 from ..models import Asset, AssetPrice, CollateralTier, RiskSettings
 from ..roles import RECORD_PRICE
 from ..services import price_record
+from ..services.config_rules import bound_text, percent_text, tier_labels, tiers_sorted
+from ..services.configuration import (
+    ASSET_FIELDS,
+    SETTINGS_FIELDS,
+    asset_create,
+    asset_tiers_replace,
+    asset_update,
+    risk_settings_update,
+)
 from .history import ReadableHistoryAdmin, deltas
+
+ADMIN_REASON = "admin"
 
 
 def _stale_annotation(prefix: str = "") -> Case:
@@ -33,34 +45,53 @@ def _stale_annotation(prefix: str = "") -> Case:
     )
 
 
+def _without_confirm_unless_editable(model_admin, request, obj, fieldsets):
+    """The confirmation checkbox only for staff who may save the page."""
+    editable = (
+        model_admin.has_change_permission(request, obj) if obj else model_admin.has_add_permission(request)
+    )
+    if editable:
+        return fieldsets
+    return [(name, options) for name, options in fieldsets if "confirm" not in options["fields"]]
+
+
 def tiers_text(tiers) -> str:
-    """ "90% to 50M · 85% to 100M · 70% above" or "50%" for one band."""
-    tiers = sorted(tiers, key=lambda t: (t.up_to is None, t.up_to or 0))
-    if not tiers:
-        return "no tiers (not collateral)"
-    if len(tiers) == 1 and tiers[0].up_to is None:
-        return percent(tiers[0].factor, 6)
-    parts = [
-        f"{percent(t.factor, 6)} {'to ' + money(t.up_to) if t.up_to is not None else 'above'}" for t in tiers
-    ]
-    return " · ".join(parts)
+    """ "up to 50,000,000 USDT: 90% · 50,000,000 to 100,000,000 USDT: 85% · above …: 70%", sorted."""
+    return " · ".join(tier_labels(tiers)) or "no tiers (not collateral)"
 
 
 def tier_label(up_to, factor) -> str:
-    band = f"band up to {money(up_to)} USDT" if up_to is not None else "unbounded band"
-    return f"{band} at {percent(factor, 6)}"
+    """One tier on its own (a history row): "band up to 100,000,000 USDT at 97.5%"."""
+    band = f"band up to {bound_text(up_to)}" if up_to is not None else "unbounded band"
+    return f"{band} at {percent_text(factor)}"
 
 
 class CollateralTierInline(admin.TabularInline):
     model = CollateralTier
+    form = CollateralTierForm
     formset = CollateralTierFormSet
-    fields = ("up_to", "factor")
+    fields = ("band", "up_to", "factor")
+    readonly_fields = ("band",)
     extra = 1
     verbose_name = "collateral tier"
     verbose_name_plural = (
         "Collateral tiers — bands of position value (USDT) applied like tax brackets; "
         "an empty “up to” is the last, unbounded band"
     )
+
+    def get_fields(self, request, obj=None):
+        if not self.has_change_permission(request, obj):
+            return ("band",)  # read-only: the label says it all, without the columns' padded decimals
+        return super().get_fields(request, obj)
+
+    @admin.display(description="band")
+    def band(self, tier: CollateralTier) -> str:
+        if tier.pk is None:
+            return "new band"
+        labels = dict(
+            zip(tiers_sorted(tier.asset.tiers.all()), tier_labels(tier.asset.tiers.all()), strict=True)
+        )
+        return labels.get(tier, EMPTY)
 
 
 @admin.register(Asset)
@@ -88,6 +119,7 @@ class AssetAdmin(ReadableHistoryAdmin):
         (None, {"fields": ("symbol", "name", "precision", "current_price")}),
         ("Collateral and borrowing", {"fields": ("is_collateral", "is_borrowable", "liquidation_priority")}),
         ("Interest and limits", {"fields": ("daily_interest_rate", "borrow_limit")}),
+        (None, {"fields": ("confirm",)}),
     )
 
     def get_queryset(self, request):
@@ -98,13 +130,60 @@ class AssetAdmin(ReadableHistoryAdmin):
             .annotate(price_stale=_stale_annotation("price__"))
         )
 
+    def get_fieldsets(self, request, obj=None):
+        return _without_confirm_unless_editable(self, request, obj, super().get_fieldsets(request, obj))
+
     def get_readonly_fields(self, request, obj=None):
         # Balances are stored at the asset's precision: changing it (or the symbol) later
         # would misstate every amount already held.
         return ("symbol", "precision", "current_price") if obj else ("current_price",)
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, CollateralTierInline) and request.method == "POST":
+            # The tier set's confirmation is the asset form's checkbox (the formset is checked
+            # after that form, from the same POST).
+            kwargs["confirm"] = forms.CheckboxInput().value_from_datadict(request.POST, None, "confirm")
+        return kwargs
+
+    def save_model(self, request, obj, form, change):
+        """Through ``asset_update`` (a new asset is created with its tiers in ``save_related``)."""
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in ASSET_FIELDS}
+        if change and changes:
+            asset_update(
+                actor=request.user,
+                symbol=obj.symbol,
+                confirm=form.cleaned_data.get("confirm", False),
+                reason=ADMIN_REASON,
+                **changes,
+            )
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        """The asset (when new) and its tiers through the configuration services, as the API does."""
+        tiers = next(f for f in formsets if isinstance(f, CollateralTierFormSet))
+        confirm = form.cleaned_data.get("confirm", False)
+        if not change:
+            fields = {name: form.cleaned_data[name] for name in ASSET_FIELDS if name in form.cleaned_data}
+            created = asset_create(
+                actor=request.user,
+                symbol=form.cleaned_data["symbol"],
+                precision=form.cleaned_data["precision"],
+                tiers=tiers.tiers(),
+                confirm=confirm,
+                reason=ADMIN_REASON,
+                **fields,
+            )
+            form.instance.pk, form.instance._state.adding = created.pk, False
+        elif tiers.has_changed():
+            asset_tiers_replace(
+                actor=request.user,
+                symbol=form.instance.symbol,
+                tiers=tiers.tiers(),
+                confirm=confirm,
+                reason=ADMIN_REASON,
+            )
+        for formset in formsets:  # what the change message lists; the services did the writing
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if change and any(formset.has_changed() for formset in formsets):
             self.message_user(
                 request,
@@ -133,7 +212,7 @@ class AssetAdmin(ReadableHistoryAdmin):
             return format_html('<strong style="color:#b71c1c">stale · {}</strong>', age(price.observed_at))
         return age(price.observed_at)
 
-    @admin.display(description="collateral factor")
+    @admin.display(description="collateral factor (by position value)")
     def factors(self, asset: Asset) -> str:
         return tiers_text(asset.tiers.all())
 
@@ -185,6 +264,7 @@ class AssetAdmin(ReadableHistoryAdmin):
                     "date": record.history_date,
                     "user": record.history_user,
                     "kind": record.get_history_type_display(),
+                    "reason": record.history_change_reason,
                     "tier": tier_label(record.up_to, record.factor),
                     "changes": changes,
                 }
@@ -293,6 +373,7 @@ class RiskSettingsAdmin(ReadableHistoryAdmin):
         ),
         ("Liquidation", {"fields": ("liquidation_fee",)}),
         ("Prices", {"fields": ("max_price_age",)}),
+        (None, {"fields": ("confirm",)}),
     )
 
     def has_add_permission(self, request) -> bool:
@@ -300,6 +381,20 @@ class RiskSettingsAdmin(ReadableHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_fieldsets(self, request, obj=None):
+        return _without_confirm_unless_editable(self, request, obj, super().get_fieldsets(request, obj))
+
+    def save_model(self, request, obj, form, change):
+        """Through ``risk_settings_update``, as the API does."""
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in SETTINGS_FIELDS}
+        if changes:
+            risk_settings_update(
+                actor=request.user,
+                confirm=form.cleaned_data.get("confirm", False),
+                reason=ADMIN_REASON,
+                **changes,
+            )
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):

@@ -1,8 +1,11 @@
 """Change history made readable: who, when, and each field's old → new value.
 
-django-simple-history stores a full copy of the row at every save (with the user, taken
-from the request by ``HistoryRequestMiddleware``); these helpers turn consecutive copies
-into "Collateral factor: 0.9 → 0.85" lines with exact decimals.
+django-simple-history stores a full copy of the row at every save, with its author: the
+configuration services set it from their explicit ``actor`` (and a change reason: "admin",
+"API", or what a command passes), so a change from a command or a task is attributed as
+well as one from a request (``HistoryRequestMiddleware`` covers only requests). These
+helpers turn consecutive copies into "Collateral factor: 0.9 → 0.85" lines with exact
+decimals.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -11,12 +12,40 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from margin_project.api.fields import AssetSymbol, DecimalString
-from margin_project.api.permissions import IsStaff
-from margin_project.api.schema import error_example
+from margin_project.api.permissions import IsSignedIn, StaffPermission
+from margin_project.api.schema import domain_error_example, error_example
+from margin_project.errors import InvalidAsset, InvalidSettings, ReadOnlyField
 from risk.models import RiskSettings
+from risk.roles import (
+    ADD_ASSET,
+    ADD_TIER,
+    CHANGE_ASSET,
+    CHANGE_RISK_SETTINGS,
+    RECORD_PRICE,
+    REPLACE_TIERS,
+    VIEW_RISK_SETTINGS,
+)
 from risk.selectors.assets import asset_detail, assets_list
 from risk.services import price_record
-from risk.services.configuration import asset_create, asset_tiers_replace, asset_update, risk_settings_update
+from risk.services.configuration import (
+    ASSET_FIXED,
+    asset_create,
+    asset_tiers_replace,
+    asset_update,
+    known_fields_check,
+    risk_settings_update,
+)
+
+from .config_examples import (
+    LEVEL_CONFIRMATION_EXAMPLE,
+    NO_BANDS_EXAMPLE,
+    RATE_CONFIRMATION_EXAMPLE,
+    RISING_FACTOR_EXAMPLE,
+    TIERS_EXAMPLE,
+    UNKNOWN_ASSET_FIELD_EXAMPLE,
+    UNKNOWN_NEW_ASSET_FIELD_EXAMPLE,
+    UNKNOWN_SETTING_EXAMPLE,
+)
 
 BTC_EXAMPLE = {
     "symbol": "BTC",
@@ -32,8 +61,33 @@ BTC_EXAMPLE = {
     "price_observed_at": "2026-01-05T10:00:00Z",
     "price_age_seconds": 12,
     "stale": False,
-    "tiers": [{"up_to": "100000000", "factor": "1"}, {"up_to": "120000000", "factor": "0.975"}],
+    "tiers": [
+        {"up_to": "100000000", "factor": "1"},
+        {"up_to": "120000000", "factor": "0.975"},
+        {"up_to": None, "factor": "0.95"},
+    ],
 }
+
+
+API_REASON = "API"
+
+
+def CONFIRM_FIELD(**kwargs) -> serializers.BooleanField:  # noqa: N802 - reads as a field declaration
+    kwargs.setdefault(
+        "help_text",
+        "Confirm values beyond their usual bounds (a daily rate above 0.01, a borrow or transfer-out "
+        "level above 3, a liquidation fee above 0.1, a max price age above 1 h, a tier factor rising "
+        "with size); without it they are refused with `confirmation_required`.",
+    )
+    return serializers.BooleanField(default=False, **kwargs)
+
+
+def _refuse_unknown_fields(
+    request, serializer: serializers.Serializer, *, fixed: tuple[str, ...] = ()
+) -> None:
+    """A misspelt field is refused by name (``unknown_field``), never silently ignored."""
+    names = request.data.keys() if isinstance(request.data, dict) else ()
+    known_fields_check(names=names, allowed=tuple(serializer.fields), fixed=fixed)
 
 
 class TierSerializer(serializers.Serializer):
@@ -59,6 +113,8 @@ class AssetOutputSerializer(serializers.Serializer):
 
 
 class AssetListApi(APIView):
+    permission_classes = [IsSignedIn]
+
     @extend_schema(
         operation_id="assets",
         tags=["assets"],
@@ -71,6 +127,8 @@ class AssetListApi(APIView):
 
 
 class AssetDetailApi(APIView):
+    permission_classes = [IsSignedIn]
+
     @extend_schema(
         operation_id="asset",
         tags=["assets"],
@@ -93,7 +151,8 @@ class PriceRowSerializer(serializers.Serializer):
 
 
 class PriceRecordApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"POST": RECORD_PRICE}
 
     class InputSerializer(serializers.Serializer):
         prices = PriceRowSerializer(many=True, min_length=1, max_length=500)
@@ -143,7 +202,8 @@ class PriceRecordApi(APIView):
 
 
 class AssetCreateApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"POST": (ADD_ASSET, ADD_TIER)}
 
     class InputSerializer(serializers.Serializer):
         symbol = serializers.CharField(max_length=16)
@@ -151,10 +211,16 @@ class AssetCreateApi(APIView):
         precision = serializers.IntegerField(min_value=0, max_value=18)
         is_collateral = serializers.BooleanField(default=True)
         is_borrowable = serializers.BooleanField(default=False)
-        daily_interest_rate = DecimalString(default="0")
+        daily_interest_rate = DecimalString(default=Decimal(0))
         liquidation_priority = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=100)
         borrow_limit = DecimalString(allow_null=True, default=None)
-        tiers = TierSerializer(many=True, required=False, max_length=50)
+        tiers = TierSerializer(
+            many=True,
+            required=False,
+            max_length=50,
+            help_text="Required (at least one) for a collateral asset.",
+        )
+        confirm = CONFIRM_FIELD()
 
     @extend_schema(
         operation_id="staff_asset_create",
@@ -179,19 +245,25 @@ class AssetCreateApi(APIView):
             OpenApiExample(
                 "Created", value={**BTC_EXAMPLE, "symbol": "SOL"}, response_only=True, status_codes=["201"]
             ),
+            domain_error_example(InvalidAsset("Asset with this Symbol already exists.", field="symbol")),
+            NO_BANDS_EXAMPLE,
+            RATE_CONFIRMATION_EXAMPLE,
+            UNKNOWN_NEW_ASSET_FIELD_EXAMPLE,
         ],
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
+        _refuse_unknown_fields(request, serializer)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         tiers = [(t["up_to"], t["factor"]) for t in data.pop("tiers", [])]
-        asset = asset_create(tiers=tiers, **data)
+        asset = asset_create(actor=request.user, tiers=tiers, reason=API_REASON, **data)
         return Response(AssetOutputSerializer(asset_detail(symbol=asset.symbol)).data, status=201)
 
 
 class AssetUpdateApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"PATCH": CHANGE_ASSET}
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=64, required=False)
@@ -204,6 +276,7 @@ class AssetUpdateApi(APIView):
         borrow_limit = DecimalString(
             allow_null=True, required=False, help_text="Most principal per account; null = no cap."
         )
+        confirm = CONFIRM_FIELD()
 
     @extend_schema(
         operation_id="staff_asset_update",
@@ -219,27 +292,43 @@ class AssetUpdateApi(APIView):
             ),
             OpenApiExample("Updated", value=BTC_EXAMPLE, response_only=True, status_codes=["200"]),
             error_example("not_found", "Unknown asset 'XYZ'.", "symbol", 404),
+            RATE_CONFIRMATION_EXAMPLE,
+            domain_error_example(
+                ReadOnlyField("precision cannot be changed once the asset exists.", field="precision")
+            ),
+            UNKNOWN_ASSET_FIELD_EXAMPLE,
+            NO_BANDS_EXAMPLE,
         ],
     )
     def patch(self, request, symbol: str):
         serializer = self.InputSerializer(data=request.data)
+        _refuse_unknown_fields(request, serializer, fixed=ASSET_FIXED)
         serializer.is_valid(raise_exception=True)
-        asset = asset_update(symbol=symbol, **serializer.validated_data)
+        asset = asset_update(
+            actor=request.user,
+            symbol=symbol,
+            reason=API_REASON,
+            **serializer.validated_data,
+        )
         return Response(AssetOutputSerializer(asset_detail(symbol=asset.symbol)).data)
 
 
 class AssetTiersApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"PUT": REPLACE_TIERS}
 
     class InputSerializer(serializers.Serializer):
         tiers = TierSerializer(many=True, max_length=50)
+        confirm = CONFIRM_FIELD(help_text="Confirm a factor that rises with size (normally it falls).")
 
     @extend_schema(
         operation_id="staff_asset_tiers_replace",
         tags=["staff"],
         summary="Replace an asset's collateral-factor tiers",
-        description="Bands apply progressively like tax brackets; bounds rise strictly and only the "
-        "last band may be open (up_to null). No bands: the asset counts nothing as collateral.",
+        description="Bands apply progressively like tax brackets, in any order: each factor in (0, 1], "
+        "bounds above 0 and all different, exactly one open band (up_to null), the last; a collateral "
+        "asset needs at least one band. Every problem is listed in `details`, each naming its band. A "
+        "factor that rises with size needs `confirm: true`.",
         request=InputSerializer,
         responses={200: AssetOutputSerializer},
         examples=[
@@ -250,19 +339,30 @@ class AssetTiersApi(APIView):
                         {"up_to": "100000000", "factor": "1"},
                         {"up_to": "120000000", "factor": "0.975"},
                         {"up_to": "150000000", "factor": "0.95"},
+                        {"up_to": None, "factor": "0.9"},
                     ]
                 },
                 request_only=True,
             ),
             OpenApiExample("Updated", value=BTC_EXAMPLE, response_only=True, status_codes=["200"]),
-            error_example("invalid_amount", "Band bounds must rise strictly.", "tiers"),
+            TIERS_EXAMPLE,
+            NO_BANDS_EXAMPLE,
+            RISING_FACTOR_EXAMPLE,
+            error_example("not_found", "Unknown asset 'XYZ'.", "symbol", 404),
         ],
     )
     def put(self, request, symbol: str):
         serializer = self.InputSerializer(data=request.data)
+        _refuse_unknown_fields(request, serializer)
         serializer.is_valid(raise_exception=True)
-        tiers = [(t["up_to"], t["factor"]) for t in serializer.validated_data["tiers"]]
-        asset = asset_tiers_replace(asset=symbol, tiers=tiers)
+        data = serializer.validated_data
+        asset = asset_tiers_replace(
+            actor=request.user,
+            symbol=symbol,
+            tiers=[(t["up_to"], t["factor"]) for t in data["tiers"]],
+            confirm=data["confirm"],
+            reason=API_REASON,
+        )
         return Response(AssetOutputSerializer(asset_detail(symbol=asset.symbol)).data)
 
 
@@ -297,9 +397,12 @@ RISK_EXAMPLE = {
 
 
 class RiskSettingsApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [StaffPermission]
+    staff_permissions = {"GET": VIEW_RISK_SETTINGS, "PATCH": CHANGE_RISK_SETTINGS}
 
     class InputSerializer(RiskSettingsSerializer):
+        confirm = CONFIRM_FIELD()
+
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             for field in self.fields.values():
@@ -319,7 +422,10 @@ class RiskSettingsApi(APIView):
         operation_id="staff_risk_settings_update",
         tags=["staff"],
         summary="Change risk thresholds",
-        description="Levels must stay ordered: liquidation < margin call <= target < borrow.",
+        description="Send only what changes. Levels must stay ordered: liquidation < margin call <= target "
+        "< borrow, and target < transfer out. A borrow or transfer-out level above 3 (300%), a liquidation "
+        "fee above 0.1 (10%) or a max price age above 3600 s needs `confirm: true`. An unknown field is "
+        "refused (`unknown_field`), not ignored.",
         request=InputSerializer,
         responses={200: RiskSettingsSerializer},
         examples=[
@@ -327,18 +433,22 @@ class RiskSettingsApi(APIView):
             OpenApiExample(
                 "Updated", value={**RISK_EXAMPLE, "transfer_out_level": "1.5"}, response_only=True
             ),
-            error_example(
-                "invalid",
-                "Thresholds must be ordered: liquidation < margin call <= target < borrow.",
-                "margin_call_level",
+            domain_error_example(
+                InvalidSettings(
+                    "Thresholds must be ordered: liquidation < margin call <= target < borrow.",
+                    field="margin_call_level",
+                )
             ),
+            LEVEL_CONFIRMATION_EXAMPLE,
+            UNKNOWN_SETTING_EXAMPLE,
         ],
     )
     def patch(self, request):
         serializer = self.InputSerializer(data=request.data)
+        _refuse_unknown_fields(request, serializer)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         if "max_price_age_seconds" in changes:
             changes["max_price_age"] = timedelta(seconds=changes.pop("max_price_age_seconds"))
-        risk = risk_settings_update(**changes)
+        risk = risk_settings_update(actor=request.user, reason=API_REASON, **changes)
         return Response(RiskSettingsSerializer(_settings_data(risk)).data)

@@ -20,7 +20,18 @@ from .liquidation import (
 from .liquidation_price import LiquidationPrices, liquidation_prices, price_step
 from .stress import AccountStress, StressResult, shocked_prices, stress_test
 from .tiers import collateral_value_of
-from .types import QUOTE_PLACES, RATIO_PLACES, AssetTerms, Band, Position, Status, Thresholds
+from .types import (
+    QUOTE_PLACES,
+    RATIO_PLACES,
+    AssetTerms,
+    Band,
+    Position,
+    Status,
+    Thresholds,
+    TierProblem,
+    TierProblemKind,
+    tier_set_problems,
+)
 from .valuation import AssetValuation, Valuation, status, value
 
 __all__ = [
@@ -41,6 +52,8 @@ __all__ = [
     "Status",
     "StressResult",
     "Thresholds",
+    "TierProblem",
+    "TierProblemKind",
     "Valuation",
     "apply_plan",
     "collateral_value_of",
@@ -53,5 +66,6 @@ __all__ = [
     "simulate_sale",
     "status",
     "stress_test",
+    "tier_set_problems",
     "value",
 ]

@@ -1,23 +1,74 @@
 """Admin forms for configuration: assets, their collateral tiers, the risk settings.
 
-Checks within one row live in the models' ``clean()``; what spans rows (the tiers of
-one asset taken together) or needs a clearer message lives here.
+They parse what staff type and ask the configuration rules (``risk.services.config_rules``)
+the same questions the services ask, so a form shows every refusal the service would
+give - on its field, all at once - before anything is written. The admin then saves
+through the services (``risk.services.configuration``).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from margin_project.errors import DomainError
+from margin_project.forms import add_domain_error
 from margin_project.money import plain
 
-from ..models import Asset, RiskSettings
+from ..models import Asset, CollateralTier, RiskSettings
+from ..services.config_rules import (
+    ASSET_GUARD_RAILS,
+    SETTINGS_GUARD_RAILS,
+    guard_rails_check,
+    tiers_check,
+    tiers_sorted,
+)
+
+CONFIRM_LABEL = "Confirm unusual values"
 
 
-class AssetForm(forms.ModelForm):
+class PlainDecimals:
+    """Inputs show exact decimals without the column's padding: 0.000200000000 -> 0.0002."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, value in list(self.initial.items()):
+            if isinstance(value, Decimal):
+                self.initial[name] = plain(value)
+
+
+class GuardedForm(PlainDecimals, forms.ModelForm):
+    """A configuration form whose changed values beyond their usual bounds need ``confirm``."""
+
+    guard_rails = ()
+    confirm = forms.BooleanField(required=False, label=CONFIRM_LABEL)
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # the model's own checks first: a value they refuse needs no confirmation
+        changes = {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name in self.cleaned_data and name != "confirm" and name not in self.errors
+        }
+        try:
+            guard_rails_check(
+                changes=changes, rails=self.guard_rails, confirm=self.cleaned_data.get("confirm", False)
+            )
+        except DomainError as error:
+            add_domain_error(self, error)
+
+
+class AssetForm(GuardedForm):
+    guard_rails = ASSET_GUARD_RAILS
+    confirm = forms.BooleanField(
+        required=False,
+        label=CONFIRM_LABEL,
+        help_text="Tick to save a daily interest rate above 1% a day, or collateral tiers whose factor "
+        "rises with size.",
+    )
+
     class Meta:
         model = Asset
         fields = (
@@ -31,64 +82,67 @@ class AssetForm(forms.ModelForm):
             "liquidation_priority",
         )
 
-    def clean_daily_interest_rate(self) -> Decimal:
-        rate = self.cleaned_data["daily_interest_rate"]
-        if rate is not None and rate < 0:
-            raise ValidationError("The daily interest rate cannot be negative.")
-        return rate
 
-    def clean_borrow_limit(self) -> Decimal | None:
-        limit = self.cleaned_data["borrow_limit"]
-        if limit is not None and limit < 0:
-            raise ValidationError("The borrow limit cannot be negative; leave it empty for no cap.")
-        return limit
+class CollateralTierForm(PlainDecimals, forms.ModelForm):
+    class Meta:
+        model = CollateralTier
+        fields = ("up_to", "factor")
 
 
 class CollateralTierFormSet(forms.BaseInlineFormSet):
-    """The tiers of one asset as a whole: contiguous bands from 0, none overlapping.
+    """The tiers of one asset as a whole, listed by bound and checked by the one tier rule.
 
-    Sorted by upper bound, the bounds must rise strictly (two tiers ending at the same
-    value would overlap), and at most one tier may be unbounded - that one is then the
-    last band. A collateral asset needs at least one tier.
+    Every problem of the set is listed at once above the table; the admin then saves the
+    set through ``asset_tiers_replace`` (``tiers()`` is what it sends).
     """
 
-    def clean(self) -> None:
-        if any(form.errors for form in self.forms):
-            return  # row errors first; the set is checked once every row is valid
-        self._check_bands()
-        super().clean()
+    def __init__(self, *args, confirm: bool = False, **kwargs):
+        self.confirm = confirm
+        super().__init__(*args, **kwargs)
 
-    def _check_bands(self) -> None:
-        kept = [
-            form.cleaned_data
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("factor")
+    def get_queryset(self):
+        if not hasattr(self, "_sorted"):
+            self._sorted = tiers_sorted(super().get_queryset())
+        return self._sorted
+
+    def kept_forms(self) -> list[forms.Form]:
+        return [form for form in self.forms if not self._should_delete_form(form)]
+
+    def tiers(self) -> list[tuple[Decimal | None, Decimal]]:
+        """(up_to, factor) of every row kept: not deleted, not left blank."""
+        return [
+            (form.cleaned_data.get("up_to"), form.cleaned_data["factor"])
+            for form in self.kept_forms()
+            if form.cleaned_data.get("factor") is not None
         ]
-        unbounded = [row for row in kept if row.get("up_to") is None]
-        if len(unbounded) > 1:
-            raise ValidationError(
-                "Only one tier may be unbounded (empty “up to”): it is the last band, above all others."
+
+    def clean(self) -> None:
+        if any(form.errors for form in self.kept_forms()):
+            return  # a row that does not parse shows on its row; the set is checked once all parse
+        try:
+            tiers_check(
+                tiers=self.tiers(), is_collateral=bool(self.instance.is_collateral), confirm=self.confirm
             )
-        bounds = sorted(row["up_to"] for row in kept if row.get("up_to") is not None)
-        for lower, upper in zip(bounds, bounds[1:], strict=False):
-            if upper == lower:
-                raise ValidationError(
-                    f"Two tiers end at {plain(upper)} USDT: bands must not overlap, so each "
-                    "upper bound must be higher than the one before."
-                )
-        is_collateral = getattr(self.instance, "is_collateral", False)
-        if is_collateral and not kept:
+        except DomainError as error:
             raise ValidationError(
-                "A collateral asset needs at least one tier; without one it counts nothing as collateral."
-            )
+                [detail["message"] for detail in error.details] or [error.message]
+            ) from None
 
 
-class RiskSettingsForm(forms.ModelForm):
+class RiskSettingsForm(GuardedForm):
     """The one record of thresholds, fee and maximum price age.
 
     The model's ``clean()`` holds the ordering rules
     (liquidation < margin call <= target < borrow, target < transfer out).
     """
+
+    guard_rails = SETTINGS_GUARD_RAILS
+    confirm = forms.BooleanField(
+        required=False,
+        label=CONFIRM_LABEL,
+        help_text="Tick to save a borrow or transfer-out level above 300%, a liquidation fee above 10% "
+        "or a maximum price age above 1 hour.",
+    )
 
     class Meta:
         model = RiskSettings
@@ -101,9 +155,3 @@ class RiskSettingsForm(forms.ModelForm):
             "liquidation_fee",
             "max_price_age",
         )
-
-    def clean_max_price_age(self) -> timedelta:
-        age = self.cleaned_data["max_price_age"]
-        if age is not None and age <= timedelta(0):
-            raise ValidationError("The maximum price age must be longer than zero.")
-        return age

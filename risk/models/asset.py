@@ -2,11 +2,11 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from margin_project.formatting import amount_text
 from margin_project.models import TimestampedModel
 from margin_project.money import ExactDecimalField
 
@@ -30,7 +30,7 @@ class Asset(TimestampedModel):
         max_digits=20,
         decimal_places=12,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[MinValueValidator(Decimal("0"), "The daily interest rate cannot be negative.")],
         help_text="Simple interest per day as a fraction (0.0002 = 0.02% a day).",
     )
     liquidation_priority = models.PositiveIntegerField(
@@ -39,7 +39,9 @@ class Asset(TimestampedModel):
     borrow_limit = ExactDecimalField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[
+            MinValueValidator(Decimal("0"), "The borrow limit cannot be negative; leave it empty for no cap.")
+        ],
         help_text="Most principal one account may owe in this asset; empty = no cap.",
     )
     history = HistoricalRecords()
@@ -61,7 +63,10 @@ class Asset(TimestampedModel):
 class CollateralTier(TimestampedModel):
     """One band of position value (quote asset) and its collateral factor.
 
-    Bands apply progressively like tax brackets; an empty ``up_to`` is unbounded.
+    Bands apply progressively like tax brackets; an empty ``up_to`` is unbounded. A band
+    is only meaningful among its asset's others, so the rule for them (factor in (0, 1],
+    bounds rising, one unbounded band last) is checked on the whole set by the engine's
+    ``tier_set_problems``, through ``risk.services.configuration.asset_tiers_replace``.
     """
 
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="tiers")
@@ -84,11 +89,5 @@ class CollateralTier(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        bound = f"≤ {self.up_to:,}" if self.up_to is not None else "no limit"
-        return f"{self.asset} {bound}: {self.factor}"
-
-    def clean(self) -> None:
-        if self.factor is not None and not (Decimal(0) < self.factor <= Decimal(1)):
-            raise ValidationError({"factor": "A collateral factor must be above 0 and at most 1."})
-        if self.up_to is not None and self.up_to <= 0:
-            raise ValidationError({"up_to": "A band's upper bound must be positive."})
+        bound = f"up to {amount_text(self.up_to)}" if self.up_to is not None else "unbounded"
+        return f"{self.asset} {bound}: {amount_text(self.factor * 100)}%"

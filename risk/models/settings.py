@@ -53,6 +53,8 @@ class RiskSettings(TimestampedModel):
             )
         if self.liquidation_level <= 1:
             errors["liquidation_level"] = "The liquidation level must be above 100%."
+        if self.max_price_age is not None and self.max_price_age <= timedelta(0):
+            errors["max_price_age"] = "The maximum price age must be longer than zero."
         if errors:
             raise ValidationError(errors)
 

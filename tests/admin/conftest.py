@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 
 from accounts.services import loan_borrow, transfer
 from risk.roles import RISK_OFFICER, SUPPORT
-from tests.helpers import enable_mode, fund_margin
+from tests.helpers import enable_mode, fund_margin, staff_sign_in
 
 
 def staff_in(make_user, username: str, group: str):
@@ -30,14 +30,21 @@ def support(make_user):
 
 @pytest.fixture
 def officer_client(client, officer):
-    # force_login: django-axes' backend needs a request, which client.login() does not give it.
-    client.force_login(officer)
+    # Signed in past the second factor (staff need it by default); force_login, because
+    # django-axes' backend needs a request, which client.login() does not give it.
+    staff_sign_in(client, officer)
     return client
 
 
 @pytest.fixture
 def support_client(client, support):
-    client.force_login(support)
+    staff_sign_in(client, support)
+    return client
+
+
+@pytest.fixture
+def superuser_client(client, make_user):
+    staff_sign_in(client, make_user("root", is_staff=True, is_superuser=True))
     return client
 
 

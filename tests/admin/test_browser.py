@@ -7,8 +7,9 @@ saved as a screenshot under the test run's output.
 import pytest
 
 from risk.services import price_record
+from tests.api.conftest import fresh_code
 from tests.browser import screenshot_path
-from tests.conftest import market_create
+from tests.conftest import market_create, totp_device
 
 from .conftest import borrower, staff_in
 
@@ -25,19 +26,22 @@ def desk(make_user, eager_celery):
     # BTC falls to 48 000; the sweep that follows (eager here) puts alice in margin call:
     # 1 x 48 000 x 0.90 = 43 200 against 40 004 is 107.98%.
     price_record(asset="BTC", price="48000", source="test")
-    return staff_in(make_user, "rita", "risk officer")
+    rita = staff_in(make_user, "rita", "risk officer")
+    totp_device(rita)  # staff sign in with a second factor
+    return rita
 
 
-def log_in(page, live_server, username: str) -> None:
+def log_in(page, live_server, user) -> None:
     page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
+    page.fill("#id_username", user.username)
     page.fill("#id_password", "pw-Secret-123")
+    page.fill("#id_otp_code", fresh_code(user))
     page.click("input[type=submit]")
     page.wait_for_selector("#risk-desk")
 
 
 def test_officer_changes_btc_factor_sees_history_and_runs_a_stress_test(page, live_server, desk):
-    log_in(page, live_server, "rita")
+    log_in(page, live_server, desk)
 
     # Change BTC's collateral factor from 90% to 85%.
     page.click("text=Assets, collateral factors and rates")

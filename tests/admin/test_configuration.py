@@ -61,69 +61,6 @@ def test_officer_replaces_flat_factor_with_progressive_tiers(officer_client, mar
     ]
 
 
-@pytest.mark.parametrize("factor", ["0", "-0.1", "1.01"])
-def test_factor_outside_zero_to_one_is_refused(officer_client, market, factor):
-    btc = market["BTC"]
-    response = officer_client.post(
-        asset_url(btc), asset_change_data(btc, tiers=[(btc.tiers.get(), None, factor)])
-    )
-
-    assert response.status_code == 200
-    assert "A collateral factor must be above 0 and at most 1." in response.content.decode()
-    assert tiers_of("BTC") == [(None, D("0.90"))]
-
-
-def test_two_tiers_ending_at_the_same_bound_are_refused(officer_client, market):
-    btc = market["BTC"]
-    data = asset_change_data(
-        btc, tiers=[(btc.tiers.get(), None, "0.9"), (None, "100000000", "1"), (None, "100000000", "0.95")]
-    )
-
-    response = officer_client.post(asset_url(btc), data)
-
-    assert response.status_code == 200
-    assert (
-        "Two tiers end at 100000000 USDT: bands must not overlap, so each upper bound must be higher than "
-        "the one before." in response.content.decode()
-    )
-    assert tiers_of("BTC") == [(None, D("0.90"))]
-
-
-def test_two_unbounded_tiers_are_refused(officer_client, market):
-    btc = market["BTC"]
-    data = asset_change_data(btc, tiers=[(btc.tiers.get(), None, "0.9"), (None, None, "0.8")])
-
-    response = officer_client.post(asset_url(btc), data)
-
-    assert response.status_code == 200
-    assert "Only one tier may be unbounded (empty “up to”): it is the last band, above all others." in (
-        response.content.decode()
-    )
-    assert tiers_of("BTC") == [(None, D("0.90"))]
-
-
-def test_tier_bound_must_be_positive(officer_client, market):
-    btc = market["BTC"]
-    data = asset_change_data(btc, tiers=[(btc.tiers.get(), None, "0.9"), (None, "0", "1")])
-
-    response = officer_client.post(asset_url(btc), data)
-
-    assert "A band&#x27;s upper bound must be positive." in response.content.decode()
-    assert tiers_of("BTC") == [(None, D("0.90"))]
-
-
-def test_collateral_asset_without_tiers_is_refused(officer_client, market):
-    btc = market["BTC"]
-    data = asset_change_data(btc, tiers=[(btc.tiers.get(), None, "0.9", True)])
-
-    response = officer_client.post(asset_url(btc), data)
-
-    assert "A collateral asset needs at least one tier; without one it counts nothing as collateral." in (
-        response.content.decode()
-    )
-    assert tiers_of("BTC") == [(None, D("0.90"))]
-
-
 def test_negative_interest_rate_is_refused(officer_client, market):
     btc = market["BTC"]
     response = officer_client.post(asset_url(btc), asset_change_data(btc, daily_interest_rate="-0.0001"))

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import LedgerTransaction
 from accounts.models.ledger import AccountKind
 from accounts.services.corrections import CorrectionLeg, ledger_correction
-from margin_project.errors import InvalidAmount
+from margin_project.errors import InvalidCorrection
 from risk.roles import CORRECT_LEDGER
 from tests.helpers import assert_ledger_balanced, balance, fund_margin, ledger_state
 
@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 
 URL = "admin:accounts_ledgertransaction_correct"
 REASON = "Deposit btc-tx-9 was credited twice by the watcher"
-
-
-@pytest.fixture
-def superuser_client(client, make_user):
-    client.force_login(make_user("root", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture
@@ -90,7 +84,7 @@ def test_correction_between_two_customers_is_refused(make_user, funded):
     staff = make_user("root", is_staff=True)
     other = make_user("bob")
 
-    with pytest.raises(InvalidAmount, match="A correction concerns one customer at a time."):
+    with pytest.raises(InvalidCorrection, match="A correction concerns one customer at a time."):
         ledger_correction(
             legs=[
                 CorrectionLeg(funded, AccountKind.MARGIN, "BTC", "-0.1"),

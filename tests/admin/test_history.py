@@ -38,7 +38,7 @@ def test_asset_history_page_shows_the_factor_change(officer_client, market):
     page = visible_text(officer_client.get(reverse("admin:risk_asset_history", args=[btc.pk])))
 
     tier_history = page[page.index("Collateral tier changes") :]
-    assert "rita Changed unbounded band at 85% Factor: 0.9 → 0.85" in tier_history
+    assert "rita Changed (admin) unbounded band at 85% Factor: 0.9 → 0.85" in tier_history
 
 
 def test_rate_change_shows_old_and_new_rate(officer_client, market):
@@ -50,7 +50,7 @@ def test_rate_change_shows_old_and_new_rate(officer_client, market):
 
     page = visible_text(officer_client.get(reverse("admin:risk_asset_history", args=[btc.pk])))
 
-    assert "rita Changed Daily interest rate: 0.0002 → 0.0003" in page
+    assert "rita Changed (admin) Daily interest rate: 0.0002 → 0.0003" in page
 
 
 def test_risk_settings_change_is_readable_in_history(officer_client, market):
@@ -61,7 +61,7 @@ def test_risk_settings_change_is_readable_in_history(officer_client, market):
     page = visible_text(officer_client.get(reverse("admin:risk_risksettings_history", args=[1])))
 
     assert RiskSettings.history.latest("history_date").history_user.username == "rita"
-    assert "rita Changed Margin call level: 1.1 → 1.08" in page
+    assert "rita Changed (admin) Margin call level: 1.1 → 1.08" in page
 
 
 def test_history_cannot_be_used_to_revert(officer_client, market):

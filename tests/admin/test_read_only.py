@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import LedgerAccount, LedgerTransaction, Loan
 from risk.models import AssetPrice
-from tests.helpers import ledger_state
+from tests.helpers import ledger_state, staff_sign_in
 
 from .posts import visible_text
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client_(client, make_user):
-    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    staff_sign_in(client, make_user("root", is_staff=True, is_superuser=True))
     return client
 
 

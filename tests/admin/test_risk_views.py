@@ -154,7 +154,7 @@ def test_account_page_offers_no_edit(support_client, desk):
         reverse("admin:accounts_marginaccount_change", args=[account.pk]), {"multi_asset_mode": ""}
     )
 
-    assert response.status_code == 200  # the same read-only page; nothing is saved
+    assert response.status_code == 403  # a read-only page: a post is refused, nothing is saved
     account.refresh_from_db()
     assert account.multi_asset_mode is True
 

@@ -4,7 +4,18 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from risk.roles import ACCRUE, CREDIT_DEPOSIT, RECORD_PRICE, RISK_OFFICER, SUPPORT, SWEEP, roles_ensure
+from risk.roles import (
+    ACCRUE,
+    CLEAR_LOCKOUT,
+    CORRECT_LEDGER,
+    CREDIT_DEPOSIT,
+    RECORD_PRICE,
+    RESET_TWO_FACTOR,
+    RISK_OFFICER,
+    SUPPORT,
+    SWEEP,
+    roles_ensure,
+)
 
 from .posts import asset_change_data, risk_settings_data
 
@@ -61,6 +72,27 @@ def test_support_may_only_view(support):
         assert support.has_perm(permission), permission
     for permission in CONFIGURATION + OPERATIONS + NEVER:
         assert not support.has_perm(permission), permission
+
+
+# The operations' permissions by role: exactly these, nothing else (issue 11 gives support the
+# two customer-care actions; corrections stay with superusers).
+OPERATION_MATRIX = {
+    SWEEP: {"officer"},
+    ACCRUE: {"officer"},
+    CREDIT_DEPOSIT: {"officer"},
+    RECORD_PRICE: {"officer"},
+    CORRECT_LEDGER: set(),
+    RESET_TWO_FACTOR: {"officer", "support"},
+    CLEAR_LOCKOUT: {"officer", "support"},
+}
+
+
+@pytest.mark.parametrize(("permission", "roles"), OPERATION_MATRIX.items())
+def test_each_operation_is_granted_to_exactly_its_roles(officer, support, permission, roles):
+    granted = {
+        name for name, user in (("officer", officer), ("support", support)) if user.has_perm(permission)
+    }
+    assert granted == roles
 
 
 def test_roles_ensure_is_idempotent(db):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.conftest import totp_code
+from risk.roles import RISK_OFFICER
+from tests.conftest import totp_code, totp_device
 from tests.helpers import enable_mode, fund_margin
 
 
@@ -56,14 +58,32 @@ def otp(borrower):
     return headers
 
 
+class OtpApiClient(APIClient):
+    """A staff tool's client: a token, and a fresh X-OTP-Code with every call (staff changes need one)."""
+
+    def __init__(self, user, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        token, _ = Token.objects.get_or_create(user=user)
+        self.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    def generic(self, method, path, *args, **extra):
+        extra.setdefault("HTTP_X_OTP_CODE", fresh_code(self.user))
+        return super().generic(method, path, *args, **extra)
+
+
 @pytest.fixture
 def staff(make_user, market):
-    return make_user("risk-desk", is_staff=True)
+    """A risk officer with an authenticator: the role that records prices, credits deposits, configures."""
+    user = make_user("risk-desk", is_staff=True)
+    user.groups.add(Group.objects.get(name=RISK_OFFICER))
+    totp_device(user)
+    return user
 
 
 @pytest.fixture
 def staff_api(staff) -> APIClient:
-    return client_for(staff)
+    return OtpApiClient(staff)
 
 
 @pytest.fixture

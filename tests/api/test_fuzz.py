@@ -50,8 +50,13 @@ schema = _live_schema()
 
 
 @pytest.fixture(autouse=True)
-def _keep_the_test_transaction(db):
-    """As Django's test client does: the test's transaction must outlive each WSGI request."""
+def _keep_the_test_transaction(db, settings):
+    """As Django's test client does: the test's transaction must outlive each WSGI request.
+
+    The fuzzer cannot read an authenticator, so staff changes go without a code here
+    (tests/security covers the second factor).
+    """
+    settings.STAFF_MFA_REQUIRED = False
     signals = (request_started, request_finished)
     for signal in signals:
         signal.disconnect(close_old_connections)
@@ -64,19 +69,19 @@ def _keep_the_test_transaction(db):
 def headers(django_db_setup, django_db_blocker):
     """A funded customer and a staff member, created once for every operation (and flushed after).
 
-    Both in multi-asset mode without 2FA, so money calls get past the second factor.
+    The customer in multi-asset mode without 2FA, so money calls get past the second factor.
     Each operation's test runs in its own transaction: what the fuzzer changes is rolled back.
     """
     with django_db_blocker.unblock():
         market_create()
         users = get_user_model().objects
         out = {}
-        for role, user in [
-            ("customer", users.create_user("fuzz-customer", password="pw-Secret-123")),
-            ("staff", users.create_user("fuzz-staff", password="pw-Secret-123", is_staff=True)),
-        ]:
-            fund_margin(user, BTC="1", USDT="5000")
-            MarginAccount.objects.filter(user=user).update(multi_asset_mode=True)
+        customer = users.create_user("fuzz-customer", password="pw-Secret-123")
+        fund_margin(customer, BTC="1", USDT="5000")
+        MarginAccount.objects.filter(user=customer).update(multi_asset_mode=True)
+        # A superuser: every staff endpoint is open to it (customer endpoints refuse staff).
+        staff = users.create_user("fuzz-staff", password="pw-Secret-123", is_staff=True, is_superuser=True)
+        for role, user in [("customer", customer), ("staff", staff)]:
             out[role] = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
     yield out
     with django_db_blocker.unblock():

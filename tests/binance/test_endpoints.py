@@ -217,7 +217,7 @@ def test_interest_history_has_the_first_day_at_borrow(bot, borrower):
 
 # --- terms and market data --------------------------------------------------------------------
 def test_rate_history_follows_the_assets_changes(bot):
-    asset_update(symbol="USDT", daily_interest_rate=D("0.0003"))
+    asset_update(symbol="USDT", actor=None, daily_interest_rate=D("0.0003"))
     rows = bot.get("/sapi/v1/margin/interestRateHistory", {"asset": "USDT"}).json()
     assert [r["dailyInterestRate"] for r in rows] == ["0.0003", "0.0001"]
     assert rows[0]["timestamp"] > rows[1]["timestamp"] and rows[0]["vipLevel"] == 0

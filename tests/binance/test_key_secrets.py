@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from accounts.models import ApiKey
 from accounts.services.secret_box import secret_decrypt, secret_encrypt
 from tests.binance.conftest import Signed, key_for
+from tests.security.test_production import documented_environment, manage
 
 pytestmark = pytest.mark.django_db
 
@@ -53,19 +51,8 @@ def test_a_malformed_encryption_key_is_a_configuration_error(settings):
 
 @pytest.mark.parametrize(("key", "starts"), [("", False), (NEW, True)])
 def test_production_refuses_to_start_without_the_encryption_key(key, starts):
-    env = {
-        **os.environ,
-        "PRODUCTION": "1",
-        "API_KEY_ENCRYPTION_KEY": key,
-        "DJANGO_SETTINGS_MODULE": "margin_project.settings",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    environment = {**documented_environment(), "API_KEY_ENCRYPTION_KEY": key}
+    result = manage("check", **environment)
     assert (result.returncode == 0) is starts, result.stderr
     if not starts:
         assert "API_KEY_ENCRYPTION_KEY" in result.stderr

@@ -28,13 +28,15 @@ def receiver():
 
 @pytest.fixture
 def staff(make_user, market):
-    """A risk officer: reads every event, manages webhook endpoints."""
+    """A risk officer with an authenticator: reads every event, manages webhook endpoints."""
     from django.contrib.auth.models import Group
 
     from risk.roles import RISK_OFFICER
+    from tests.conftest import totp_device
 
     user = make_user("risk-desk", is_staff=True)
     user.groups.add(Group.objects.get(name=RISK_OFFICER))
+    totp_device(user)
     return user
 
 

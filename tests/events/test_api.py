@@ -10,7 +10,7 @@ from accounts.services import deposit_credit, loan_borrow
 from margin_project.events.catalog import CATALOG, Types
 from margin_project.events.models import Event, WebhookDelivery, WebhookEndpoint
 from margin_project.events.services import webhook_endpoint_create
-from tests.api.conftest import client_for, error_of
+from tests.api.conftest import OtpApiClient, client_for, error_of
 from tests.helpers import enable_mode, fund_margin
 
 pytestmark = pytest.mark.django_db
@@ -179,8 +179,11 @@ def test_a_customer_cannot_see_or_change_another_customers_endpoint(alice, mallo
     assert theirs.is_active and WebhookEndpoint.objects.filter(pk=theirs.pk).exists()
 
 
-def test_staff_may_register_for_house_events_and_one_account(alice, staff):
-    client = client_for(staff)
+def test_staff_may_register_for_house_events_and_one_account_with_their_code(alice, staff):
+    body = {"url": "http://127.0.0.1:9/desk", "event_types": [Types.PRICE_RECORDED]}
+    no_code = client_for(staff).post("/api/v1/webhooks/endpoints/", body, format="json")
+    assert error_of(no_code)["code"] == "two_factor_required"
+    client = OtpApiClient(staff)
     response = client.post(
         "/api/v1/webhooks/endpoints/",
         {

@@ -138,24 +138,32 @@ def test_a_stale_price_alert_when_opened_not_when_refreshed(market):
     assert new.one.payload["asset"] == "ADA"
 
 
-def test_configuration_changes_say_old_and_new(market, make_user):
+def test_configuration_changes_say_old_and_new_and_who(market, make_user):
+    officer = make_user("rita", is_staff=True)
     with New() as rate:
-        asset_update(symbol="BTC", daily_interest_rate=D("0.00025"))
+        asset_update(actor=officer, symbol="BTC", daily_interest_rate=D("0.00025"))
     assert rate.one.payload["object"] == "asset" and rate.one.payload["key"] == "BTC"
     assert rate.one.payload["changes"] == {"daily_interest_rate": {"old": "0.0002", "new": "0.00025"}}
+    assert rate.one.payload["changed_by"] == "rita"
+    with New() as unchanged:
+        asset_update(actor=officer, symbol="BTC", daily_interest_rate=D("0.000250"))  # the same value
+    assert unchanged.events == []
 
     with New() as tiers:
-        asset_tiers_replace(asset="BTC", tiers=[(D("100000000"), D("1")), (None, D("0.95"))])
+        asset_tiers_replace(actor=officer, symbol="BTC", tiers=[(D("100000000"), D("1")), (None, D("0.95"))])
     assert tiers.one.payload["changes"]["tiers"] == {
         "old": [{"up_to": None, "factor": "0.9"}],
         "new": [{"up_to": "100000000", "factor": "1"}, {"up_to": None, "factor": "0.95"}],
     }
+    assert tiers.one.payload["changed_by"] == "rita"
 
     with New() as settings_change:
-        risk_settings_update(borrow_level=D("1.3"))
+        risk_settings_update(actor=officer, borrow_level=D("1.3"))
     assert settings_change.one.payload["object"] == "risk_settings"
     assert settings_change.one.payload["changes"] == {"borrow_level": {"old": "1.25", "new": "1.3"}}
 
     with New() as created:
-        asset_create(symbol="DOGE", name="Dogecoin", precision=8)
-    assert created.one.payload["changes"]["symbol"] == {"old": None, "new": "DOGE"}
+        asset_create(actor=officer, symbol="DOGE", name="Dogecoin", precision=8, tiers=[(None, D("0.5"))])
+    asset, bands = created.events
+    assert asset.payload["changes"]["symbol"] == {"old": None, "new": "DOGE"}
+    assert bands.payload["changes"]["tiers"] == {"old": [], "new": [{"up_to": None, "factor": "0.5"}]}

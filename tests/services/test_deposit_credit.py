@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models.ledger import AccountKind
 from accounts.services import deposit_credit
-from margin_project.errors import Conflict, InvalidAmount, UnknownAsset
+from margin_project.errors import Conflict, InvalidAmount, InvalidReference, UnknownAsset
 from tests.helpers import assert_ledger_balanced, balance, ledger_state
 
 
@@ -61,5 +61,5 @@ def test_unknown_asset_is_refused(customer):
 
 @pytest.mark.django_db
 def test_deposit_needs_a_reference(customer):
-    with pytest.raises(InvalidAmount, match="reference"):
+    with pytest.raises(InvalidReference, match="reference"):
         deposit_credit(user=customer, asset="BTC", amount="1", reference=" ")

@@ -5,7 +5,7 @@ import pytest
 from accounts.models.ledger import AccountKind
 from accounts.selectors import account_summary, margin_account_for
 from accounts.services import deposit_credit, loan_borrow, transfer
-from margin_project.errors import AssetDisabled, InsufficientBalance, InvalidAmount, RatioTooLow
+from margin_project.errors import AssetDisabled, InsufficientBalance, InvalidDirection, RatioTooLow
 from tests.helpers import assert_ledger_balanced, balance, enable_mode, fund_margin, ledger_state
 
 
@@ -40,7 +40,7 @@ def test_asset_not_accepted_as_collateral_cannot_enter_margin(customer):
 
 @pytest.mark.django_db
 def test_unknown_direction_is_refused(customer):
-    with pytest.raises(InvalidAmount, match="Direction"):
+    with pytest.raises(InvalidDirection, match="Direction"):
         transfer(user=customer, asset="ETH", amount="1", direction="sideways")
 
 

@@ -53,12 +53,12 @@ def test_enable_with_a_wrong_code_shows_the_error_and_stays_off(client, customer
     assert margin_account_for(customer).multi_asset_mode is False
 
 
-def test_a_code_cannot_be_used_twice(client, customer, with_device):
+def test_a_code_cannot_be_used_twice_and_the_page_says_to_wait_for_the_next(client, customer, with_device):
     code = fresh_code(with_device)
     client.post(reverse("mode-enable"), {"otp_code": code})
     client.post(reverse("mode-disable"))
     response = client.post(reverse("mode-enable"), {"otp_code": code})
-    assert "not valid (or was already used)" in response.content.decode()
+    assert "already used. Wait for the next code" in response.content.decode()
     assert margin_account_for(customer).multi_asset_mode is False
 
 

@@ -1,15 +1,16 @@
-"""Who may read events and manage webhooks.
+"""Who may read events and manage webhooks: customers their own, staff what their role allows.
 
 Customers: their own account's events and their own endpoints (the selectors scope every
-query to the caller, so another customer's object is not found). Staff: what their role
-allows, declared per HTTP method on the view (``staff_permissions``), the same Django
-permissions the admin asks for (``risk/roles.py``: support views, risk officers also
-register and change endpoints); a method not declared is refused to staff.
+query to the caller, so another customer's object is not found). Staff: as every staff
+endpoint (``margin_project.api.permissions.StaffPermission``), the Django permissions the
+view declares per method (``staff_permissions``, the ones the admin asks for:
+``risk/roles.py`` lets support view and risk officers also register and change
+endpoints), and the second factor (``X-OTP-Code``) on every change.
 """
 
 from __future__ import annotations
 
-from rest_framework.permissions import BasePermission
+from margin_project.api.permissions import IsCustomer, StaffPermission
 
 VIEW_EVENTS = "events.view_event"
 VIEW_ENDPOINTS = "events.view_webhookendpoint"
@@ -18,17 +19,10 @@ ADD_ENDPOINTS = "events.add_webhookendpoint"
 CHANGE_ENDPOINTS = "events.change_webhookendpoint"
 
 
-class CustomerOrStaffRole(BasePermission):
-    message = "Your staff role does not allow this."
+class CustomerOrStaffRole(StaffPermission):
+    """A customer (for their own things), or staff holding the declared permissions (+ code on changes)."""
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated and user.is_active):
-            return False
-        if not user.is_staff:
+        if IsCustomer().has_permission(request, view):
             return True
-        method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
-        needed = (getattr(view, "staff_permissions", None) or {}).get(method)
-        if needed is None:
-            return False
-        return user.has_perms((needed,) if isinstance(needed, str) else tuple(needed))
+        return super().has_permission(request, view)

@@ -1,0 +1,1 @@
+"""Security plumbing every app shares: the client's address, sign-in lockouts, the second factor."""
