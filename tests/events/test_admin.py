@@ -15,6 +15,7 @@ from margin_project.events.models import (
 )
 from margin_project.events.services import webhook_endpoint_create
 from risk.roles import RISK_OFFICER, SUPPORT
+from tests.helpers import staff_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def staff_client(client, make_user, group: str):
     user = make_user(f"staff-{group.replace(' ', '-')}", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
-    client.force_login(user)
+    staff_sign_in(client, user)  # with the second factor the admin asks of staff
     return client
 
 
