@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from margin_project.errors import Conflict, InvalidReference, NotACustomer
+from margin_project.formatting import amount_text
 
 from ..models import LedgerLeg, LedgerTransaction
 from ..models.ledger import AccountKind, TransactionKind
@@ -48,7 +49,7 @@ def deposit_credit(
         ],
         margin_account=margin_account,
         reference=reference,
-        memo=f"Deposit of {value} {asset_obj.symbol}",
+        memo=f"Deposit of {amount_text(value)} {asset_obj.symbol}",
         created_by=credited_by,
     )
 
@@ -66,6 +67,6 @@ def withdrawal_create(*, user, asset: str, amount: object, destination: str = ""
             Leg(house_account(AccountKind.EXTERNAL, asset_obj), value),
         ],
         margin_account=margin_account,
-        memo=f"Withdrawal of {value} {asset_obj.symbol} to {destination[:100]}".strip(),
+        memo=f"Withdrawal of {amount_text(value)} {asset_obj.symbol} to {destination[:100]}".strip(),
         created_by=user,
     )
