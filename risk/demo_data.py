@@ -72,3 +72,7 @@ ASSETS = [
     ("SHIB", "Shiba Inu", 2, D("0.000025"), ((None, D("0.40")),), True, False, D("0"), 70, None),
     ("PEPE", "Pepe", 2, D("0.00001"), ((None, D("0.30")),), True, False, D("0"), 71, None),
 ]
+
+# After the demo customers took their positions the market moved (bob falls into a margin
+# call, carol into a partial liquidation). The demo ticker's random walk stays near these.
+MARKET_MOVE = {"SOL": D("170"), "ADA": D("0.40")}

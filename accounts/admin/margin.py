@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,7 +15,9 @@ from django.utils.html import format_html
 
 from accounts.admin.stress import stress_test_view
 from margin_project.admin.base import ReadOnlyAdmin
-from margin_project.admin.display import EMPTY, age, money, percent, rate_percent, status_badge
+from margin_project.admin.display import EMPTY, age, money, percent, price, rate_percent, status_badge
+from margin_project.formatting import QUOTE_PLACES, trigger_price_text
+from margin_project.zones import Zone, zone_of
 from risk.admin.records import line_text
 from risk.models import Asset, Liquidation, MarginCall, RiskSettings
 from risk.roles import CORRECT_LEDGER, CREDIT_DEPOSIT, SWEEP
@@ -84,7 +86,13 @@ class MarginAccountAdmin(ReadOnlyAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(stale_price=stale_exposure())
+        borrow_level = RiskSettings.load().borrow_level
+        # The zone the customer sees: a "healthy" account below the borrow level may not borrow.
+        zone = Case(
+            When(status=Zone.HEALTHY, margin_ratio__lt=borrow_level, then=Value(Zone.NO_NEW_BORROWING.value)),
+            default=F("status"),
+        )
+        return super().get_queryset(request).annotate(stale_price=stale_exposure(), zone=zone)
 
     @admin.display(description="customer", ordering="user__username")
     def customer(self, account: MarginAccount) -> str:
@@ -92,7 +100,7 @@ class MarginAccountAdmin(ReadOnlyAdmin):
 
     @admin.display(description="status", ordering="status")
     def badge(self, account: MarginAccount) -> str:
-        return status_badge(account.status)
+        return status_badge(getattr(account, "zone", account.status))
 
     @admin.display(description="margin ratio", ordering=F("margin_ratio").asc(nulls_last=True))
     def ratio(self, account: MarginAccount) -> str:
@@ -100,11 +108,11 @@ class MarginAccountAdmin(ReadOnlyAdmin):
 
     @admin.display(description="collateral value", ordering="collateral_value")
     def collateral(self, account: MarginAccount) -> str:
-        return money(account.collateral_value)
+        return money(account.collateral_value, QUOTE_PLACES)
 
     @admin.display(description="liability", ordering="liability_value")
     def liability(self, account: MarginAccount) -> str:
-        return money(account.liability_value)
+        return money(account.liability_value, QUOTE_PLACES)
 
     @admin.display(description="price", ordering="stale_price")
     def stale(self, account: MarginAccount) -> str:
@@ -214,13 +222,17 @@ def account_page(summary: AccountSummary) -> dict:
                 "symbol": symbol,
                 "spot": money(wallet.get("spot")) if wallet else EMPTY,
                 "margin": money(row.margin if row else wallet.get("margin")),
-                "price": money(terms[symbol].price) if symbol in terms else "no price",
+                "price": price(terms[symbol].price) if symbol in terms else "no price",
                 "stale": symbol in summary.market.stale,
                 "factor": percent(row.effective_factor, 4) if row and row.margin else EMPTY,
-                "collateral": money(row.collateral_value) if row and row.margin else EMPTY,
+                "collateral": money(row.collateral_value, QUOTE_PLACES) if row and row.margin else EMPTY,
                 "share": percent(row.share) if row and row.margin else EMPTY,
-                "margin_call_price": money(prices.margin_call) if prices and prices.margin_call else EMPTY,
-                "liquidation_price": money(prices.liquidation) if prices and prices.liquidation else EMPTY,
+                "margin_call_price": trigger_price_text(prices.margin_call, terms[symbol].price)
+                if prices and prices.margin_call
+                else EMPTY,
+                "liquidation_price": trigger_price_text(prices.liquidation, terms[symbol].price)
+                if prices and prices.liquidation
+                else EMPTY,
             }
         )
     loans = [
@@ -241,15 +253,15 @@ def account_page(summary: AccountSummary) -> dict:
     )
     thresholds = summary.thresholds
     return {
-        "status": status_badge(summary.status),
+        "status": status_badge(zone_of(summary.valuation.margin_ratio, summary.thresholds)),
         "cached_status": status_badge(account.status),
         "ratio": (
             percent(summary.valuation.margin_ratio)
             if summary.valuation.margin_ratio is not None
             else "no liability"
         ),
-        "collateral": money(summary.valuation.collateral_value),
-        "liability": money(summary.valuation.liability),
+        "collateral": money(summary.valuation.collateral_value, QUOTE_PLACES),
+        "liability": money(summary.valuation.liability, QUOTE_PLACES),
         "stale": sorted(summary.stale_symbols),
         "levels": [
             ("borrow", percent(thresholds.borrow)),

@@ -60,6 +60,17 @@ class InterestAccrualAdmin(OperationLinksMixin, ReadOnlyAdmin):
     search_fields = ("loan__margin_account__user__username",)
     list_select_related = ("loan__margin_account__user", "loan__asset")
     date_hierarchy = "day"
+    fields = (
+        "customer",
+        "asset",
+        "day",
+        "kind",
+        "rate_shown",
+        "principal_shown",
+        "amount_shown",
+        "transaction",
+    )
+    readonly_fields = fields
 
     @admin.display(description="customer", ordering="loan__margin_account__user__username")
     def customer(self, accrual: InterestAccrual) -> str:
@@ -297,6 +308,8 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "asset")
     search_fields = ("owner__username", "asset__symbol")
     list_select_related = ("owner", "asset")
+    fields = ("holder", "kind", "asset", "balance_shown", "updated_at")
+    readonly_fields = fields
 
     @admin.display(description="holder", ordering="owner__username")
     def holder(self, account: LedgerAccount) -> str:

@@ -1,13 +1,16 @@
-"""The customer's history: ledger, interest, margin calls, liquidations, notifications."""
+"""The customer's history as read-only viewsets: ledger, interest, margin calls, liquidations,
+notifications. Each viewset lists (and retrieves) the customer's own records through the same
+selectors and FilterSets as the web pages; the OpenAPI examples sit beside each one.
+"""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import generics, serializers
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from accounts.filtersets import InterestFilter, LedgerFilter, MarginCallFilter, NotificationFilter
 from accounts.models import InterestAccrual, LedgerLeg, Notification
 from accounts.selectors import interest_history, ledger_history, notifications_for
 from accounts.selectors.account_risk import liquidations_of, margin_calls_of
@@ -15,8 +18,6 @@ from accounts.services import notifications_mark_read
 from margin_project.api.fields import DecimalString
 from margin_project.api.schema import error_example
 from risk.models import Liquidation, MarginCall
-
-from .filters import InterestFilter, LedgerFilter, MarginCallFilter, NotificationFilter
 
 NOT_FOUND = error_example("not_found", "Not found.", None, 404)
 
@@ -27,90 +28,107 @@ def _page(name: str, item: dict) -> OpenApiExample:
     )
 
 
-class LedgerHistoryApi(generics.ListAPIView):
-    queryset = LedgerLeg.objects.none()  # for the schema; get_queryset scopes to the user
+def _one(name: str, item: dict) -> OpenApiExample:
+    return OpenApiExample(name, value=item, response_only=True)
 
-    class OutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        transaction_id = serializers.IntegerField()
-        kind = serializers.CharField(source="transaction.kind")
-        account = serializers.CharField(
-            source="account.kind", help_text="spot, margin, loan_principal, loan_interest"
-        )
-        asset = serializers.CharField(source="asset.symbol")
-        amount = DecimalString(help_text="Positive: into this account; negative: out of it.")
-        memo = serializers.CharField(source="transaction.memo")
-        created_at = serializers.DateTimeField(source="transaction.created_at")
 
-    serializer_class = OutputSerializer
-    filterset_class = LedgerFilter
+class CustomerRecords(viewsets.GenericViewSet):
+    """Read-only records of the signed-in customer: ``records(user)`` scopes every query."""
+
+    def records(self, user):
+        raise NotImplementedError
 
     def get_queryset(self):
-        return ledger_history(user=self.request.user)
+        return self.records(self.request.user)
 
-    @extend_schema(
+
+# --- ledger ---------------------------------------------------------------------------------
+
+
+class LedgerLegSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    transaction_id = serializers.IntegerField()
+    kind = serializers.CharField(source="transaction.kind")
+    account = serializers.CharField(
+        source="account.kind", help_text="spot, margin, loan_principal, loan_interest"
+    )
+    asset = serializers.CharField(source="asset.symbol")
+    amount = DecimalString(help_text="Positive: into this account; negative: out of it.")
+    memo = serializers.CharField(source="transaction.memo")
+    created_at = serializers.DateTimeField(source="transaction.created_at")
+
+
+LEDGER_EXAMPLE = {
+    "id": 90,
+    "transaction_id": 42,
+    "kind": "borrow",
+    "account": "margin",
+    "asset": "USDT",
+    "amount": "20000",
+    "memo": "Borrow 20,000 USDT; first day's interest 2",
+    "created_at": "2026-01-05T10:00:00Z",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
         operation_id="account_ledger",
         tags=["history"],
         summary="Ledger history (legs on the customer's wallets and loans), newest first",
-        examples=[
-            _page(
-                "A borrow",
-                {
-                    "id": 90,
-                    "transaction_id": 42,
-                    "kind": "borrow",
-                    "account": "margin",
-                    "asset": "USDT",
-                    "amount": "20000",
-                    "memo": "Borrow 20000 USDT; first day's interest 2",
-                    "created_at": "2026-01-05T10:00:00Z",
-                },
-            )
-        ],
+        examples=[_page("A borrow", LEDGER_EXAMPLE)],
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+)
+class LedgerViewSet(mixins.ListModelMixin, CustomerRecords):
+    queryset = LedgerLeg.objects.none()  # for the schema; records() scopes to the user
+    serializer_class = LedgerLegSerializer
+    filterset_class = LedgerFilter
+
+    def records(self, user):
+        return ledger_history(user=user)
 
 
-class InterestHistoryApi(generics.ListAPIView):
-    queryset = InterestAccrual.objects.none()  # for the schema; get_queryset scopes to the user
+# --- interest -------------------------------------------------------------------------------
 
-    class OutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        asset = serializers.CharField(source="loan.asset.symbol")
-        day = serializers.DateField()
-        kind = serializers.CharField(help_text="borrow (first day, at borrow time) or daily (00:00 UTC)")
-        rate = DecimalString(help_text="Daily rate used.")
-        principal = DecimalString(help_text="Principal the interest was charged on.")
-        amount = DecimalString()
 
-    serializer_class = OutputSerializer
-    filterset_class = InterestFilter
+class InterestSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    asset = serializers.CharField(source="loan.asset.symbol")
+    day = serializers.DateField()
+    kind = serializers.CharField(help_text="borrow (first day, at borrow time) or daily (00:00 UTC)")
+    rate = DecimalString(help_text="Daily rate used.")
+    principal = DecimalString(help_text="Principal the interest was charged on.")
+    amount = DecimalString()
 
-    def get_queryset(self):
-        return interest_history(user=self.request.user)
 
-    @extend_schema(
+INTEREST_EXAMPLE = {
+    "id": 5,
+    "asset": "USDT",
+    "day": "2026-01-05",
+    "kind": "borrow",
+    "rate": "0.0001",
+    "principal": "20000",
+    "amount": "2",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
         operation_id="account_interest",
         tags=["history"],
         summary="Interest charged: day, rate, principal charged on, amount",
-        examples=[
-            _page(
-                "First day",
-                {
-                    "id": 5,
-                    "asset": "USDT",
-                    "day": "2026-01-05",
-                    "kind": "borrow",
-                    "rate": "0.0001",
-                    "principal": "20000",
-                    "amount": "2",
-                },
-            )
-        ],
+        examples=[_page("First day", INTEREST_EXAMPLE)],
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+)
+class InterestViewSet(mixins.ListModelMixin, CustomerRecords):
+    queryset = InterestAccrual.objects.none()
+    serializer_class = InterestSerializer
+    filterset_class = InterestFilter
+
+    def records(self, user):
+        return interest_history(user=user)
+
+
+# --- margin calls ---------------------------------------------------------------------------
 
 
 class MarginCallOutputSerializer(serializers.Serializer):
@@ -136,40 +154,34 @@ MARGIN_CALL_EXAMPLE = {
 }
 
 
-class MarginCallListApi(generics.ListAPIView):
-    queryset = MarginCall.objects.none()  # for the schema; get_queryset scopes to the user
-    serializer_class = MarginCallOutputSerializer
-    filterset_class = MarginCallFilter
-
-    def get_queryset(self):
-        return margin_calls_of(user=self.request.user)
-
-    @extend_schema(
+@extend_schema_view(
+    list=extend_schema(
         operation_id="account_margin_calls",
         tags=["history"],
         summary="Margin calls (one per episode), newest first",
         examples=[_page("Open", MARGIN_CALL_EXAMPLE)],
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-
-class MarginCallDetailApi(generics.RetrieveAPIView):
-    queryset = MarginCall.objects.none()  # for the schema; get_queryset scopes to the user
-    serializer_class = MarginCallOutputSerializer
-    filter_backends = []
-
-    def get_queryset(self):
-        return margin_calls_of(user=self.request.user)
-
-    @extend_schema(
+    ),
+    retrieve=extend_schema(
         operation_id="account_margin_call",
         tags=["history"],
         summary="One margin call",
-        examples=[OpenApiExample("Open", value=MARGIN_CALL_EXAMPLE, response_only=True), NOT_FOUND],
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        examples=[_one("Open", MARGIN_CALL_EXAMPLE), NOT_FOUND],
+    ),
+)
+class MarginCallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerRecords):
+    queryset = MarginCall.objects.none()
+    serializer_class = MarginCallOutputSerializer
+    filterset_class = MarginCallFilter
+
+    def records(self, user):
+        return margin_calls_of(user=user)
+
+    def filter_queryset(self, queryset):
+        # The open/closed filter is for the list; one record is found by its id alone.
+        return queryset if self.action == "retrieve" else super().filter_queryset(queryset)
+
+
+# --- liquidations ---------------------------------------------------------------------------
 
 
 class LiquidationLineSerializer(serializers.Serializer):
@@ -237,43 +249,30 @@ LIQUIDATION_EXAMPLE = {
 }
 
 
-class LiquidationListApi(generics.ListAPIView):
-    queryset = Liquidation.objects.none()  # for the schema; get_queryset scopes to the user
-    serializer_class = LiquidationOutputSerializer
-    filter_backends = []
-
-    def get_queryset(self):
-        return liquidations_of(user=self.request.user)
-
-    @extend_schema(
+@extend_schema_view(
+    list=extend_schema(
         operation_id="account_liquidations",
         tags=["history"],
         summary="Liquidations with their breakdown, newest first",
         examples=[_page("Partial liquidation", LIQUIDATION_EXAMPLE)],
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-
-class LiquidationDetailApi(generics.RetrieveAPIView):
-    queryset = Liquidation.objects.none()  # for the schema; get_queryset scopes to the user
-    serializer_class = LiquidationOutputSerializer
-    filter_backends = []
-
-    def get_queryset(self):
-        return liquidations_of(user=self.request.user)
-
-    @extend_schema(
+    ),
+    retrieve=extend_schema(
         operation_id="account_liquidation",
         tags=["history"],
         summary="One liquidation: what was sold, at what price, what was repaid, the fee",
-        examples=[
-            OpenApiExample("Partial liquidation", value=LIQUIDATION_EXAMPLE, response_only=True),
-            NOT_FOUND,
-        ],
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        examples=[_one("Partial liquidation", LIQUIDATION_EXAMPLE), NOT_FOUND],
+    ),
+)
+class LiquidationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CustomerRecords):
+    queryset = Liquidation.objects.none()
+    serializer_class = LiquidationOutputSerializer
+    filter_backends = []
+
+    def records(self, user):
+        return liquidations_of(user=user)
+
+
+# --- notifications --------------------------------------------------------------------------
 
 
 class NotificationOutputSerializer(serializers.Serializer):
@@ -297,71 +296,65 @@ NOTIFICATION_EXAMPLE = {
 }
 
 
-class NotificationListApi(generics.ListAPIView):
-    queryset = Notification.objects.none()  # for the schema; get_queryset scopes to the user
-    serializer_class = NotificationOutputSerializer
-    filterset_class = NotificationFilter
+class NotificationsReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=1000,
+        help_text="Leave out to mark every notification read. Ids of others are ignored.",
+    )
 
-    def get_queryset(self):
-        return notifications_for(user=self.request.user)
 
-    @extend_schema(
+class NotificationsMarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many changed from unread to read.")
+
+
+@extend_schema_view(
+    list=extend_schema(
         operation_id="account_notifications",
         tags=["history"],
         summary="In-app notifications, newest first",
         examples=[_page("A margin call", NOTIFICATION_EXAMPLE)],
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-
-class NotificationReadApi(APIView):
-    @extend_schema(
+    ),
+    read=extend_schema(
         operation_id="account_notification_read",
         tags=["history"],
         summary="Mark one notification read",
         request=None,
         responses={200: NotificationOutputSerializer},
-        examples=[
-            OpenApiExample(
-                "Read", value={**NOTIFICATION_EXAMPLE, "read_at": "2026-01-06T09:00:00Z"}, response_only=True
-            ),
-            NOT_FOUND,
-        ],
-    )
-    def post(self, request, pk: int):
-        notification = get_object_or_404(notifications_for(user=request.user), pk=pk)
-        notifications_mark_read(user=request.user, ids=[notification.pk])
-        notification.refresh_from_db()
-        return Response(NotificationOutputSerializer(notification).data)
-
-
-class NotificationsReadApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        ids = serializers.ListField(
-            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
-            required=False,
-            max_length=1000,
-            help_text="Leave out to mark every notification read. Ids of others are ignored.",
-        )
-
-    class OutputSerializer(serializers.Serializer):
-        marked = serializers.IntegerField(help_text="How many changed from unread to read.")
-
-    @extend_schema(
+        examples=[_one("Read", {**NOTIFICATION_EXAMPLE, "read_at": "2026-01-06T09:00:00Z"}), NOT_FOUND],
+    ),
+    read_all=extend_schema(
         operation_id="account_notifications_read",
         tags=["history"],
         summary="Mark notifications read (all, or the given ids)",
-        request=InputSerializer,
-        responses={200: OutputSerializer},
+        request=NotificationsReadSerializer,
+        responses={200: NotificationsMarkedSerializer},
         examples=[
             OpenApiExample("Some", value={"ids": [12, 13]}, request_only=True),
             OpenApiExample("All", value={}, request_only=True),
             OpenApiExample("Marked", value={"marked": 2}, response_only=True),
         ],
-    )
-    def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
+    ),
+)
+class NotificationViewSet(mixins.ListModelMixin, CustomerRecords):
+    queryset = Notification.objects.none()
+    serializer_class = NotificationOutputSerializer
+    filterset_class = NotificationFilter
+
+    def records(self, user):
+        return notifications_for(user=user)
+
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def read(self, request, pk=None):
+        notification = self.get_object()
+        notifications_mark_read(user=request.user, ids=[notification.pk])
+        notification.refresh_from_db()
+        return Response(NotificationOutputSerializer(notification).data)
+
+    @action(detail=False, methods=["post"], url_path="read", filter_backends=[], pagination_class=None)
+    def read_all(self, request):
+        serializer = NotificationsReadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         marked = notifications_mark_read(user=request.user, ids=serializer.validated_data.get("ids"))
-        return Response(self.OutputSerializer({"marked": marked}).data)
+        return Response(NotificationsMarkedSerializer({"marked": marked}).data)

@@ -7,9 +7,11 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 
 from accounts.services import Direction, loan_borrow, loan_repay, transfer
+from accounts.services.loans import repay_request_check
 from margin_project.api.fields import AssetSymbol, DecimalString
 from margin_project.api.schema import IDEMPOTENCY_HEADER, OTP_HEADER, error_example
 from margin_project.api.throttles import MoneyThrottle, UserThrottle
+from margin_project.errors import DomainError
 
 from .idempotency import money_call
 
@@ -65,8 +67,13 @@ class TransferApi(APIView):
         data = serializer.validated_data
 
         def operation():
-            txn = transfer(user=request.user, **data)
-            out = {"transaction_id": txn.pk, **data, "asset": data["asset"].strip().upper()}
+            result = transfer(user=request.user, **data)
+            out = {
+                "transaction_id": result.transaction.pk,
+                "asset": result.asset,
+                "amount": result.amount,
+                "direction": result.direction.value,
+            }
             return 201, self.OutputSerializer(out).data
 
         return money_call(request, operation)
@@ -156,10 +163,10 @@ class LoanRepayApi(APIView):
         )
 
         def validate(self, attrs):
-            if attrs["repay_all"] == ("amount" in attrs):
-                raise serializers.ValidationError(
-                    {"amount": ["Give an amount, or repay_all: true (not both)."]}, code="invalid_amount"
-                )
+            try:  # the service's rule: an amount, or repay_all — exactly one
+                repay_request_check(amount=attrs.get("amount"), repay_all=attrs["repay_all"])
+            except DomainError as error:
+                raise serializers.ValidationError({"amount": [error.message]}, code=error.code) from None
             return attrs
 
     class OutputSerializer(serializers.Serializer):
@@ -199,7 +206,7 @@ class LoanRepayApi(APIView):
             )
             out = {
                 "transaction_id": result.transaction.pk,
-                "asset": data["asset"].strip().upper(),
+                "asset": result.asset,
                 "interest_paid": result.interest_paid,
                 "principal_paid": result.principal_paid,
             }

@@ -28,25 +28,42 @@ urlpatterns = [
     path("account/transfers/", money_views.TransferApi.as_view(), name="api-transfer"),
     path("account/loans/borrow/", money_views.LoanBorrowApi.as_view(), name="api-borrow"),
     path("account/loans/repay/", money_views.LoanRepayApi.as_view(), name="api-repay"),
-    path("account/ledger/", history_views.LedgerHistoryApi.as_view(), name="api-ledger"),
-    path("account/interest/", history_views.InterestHistoryApi.as_view(), name="api-interest"),
-    path("account/margin-calls/", history_views.MarginCallListApi.as_view(), name="api-margin-calls"),
+    # History: read-only viewsets (list, and retrieve where a record has a page of its own).
+    path("account/ledger/", history_views.LedgerViewSet.as_view({"get": "list"}), name="api-ledger"),
+    path("account/interest/", history_views.InterestViewSet.as_view({"get": "list"}), name="api-interest"),
     path(
-        "account/margin-calls/<int:pk>/", history_views.MarginCallDetailApi.as_view(), name="api-margin-call"
+        "account/margin-calls/",
+        history_views.MarginCallViewSet.as_view({"get": "list"}),
+        name="api-margin-calls",
     ),
-    path("account/liquidations/", history_views.LiquidationListApi.as_view(), name="api-liquidations"),
     path(
-        "account/liquidations/<int:pk>/", history_views.LiquidationDetailApi.as_view(), name="api-liquidation"
+        "account/margin-calls/<int:pk>/",
+        history_views.MarginCallViewSet.as_view({"get": "retrieve"}),
+        name="api-margin-call",
     ),
-    path("account/notifications/", history_views.NotificationListApi.as_view(), name="api-notifications"),
+    path(
+        "account/liquidations/",
+        history_views.LiquidationViewSet.as_view({"get": "list"}),
+        name="api-liquidations",
+    ),
+    path(
+        "account/liquidations/<int:pk>/",
+        history_views.LiquidationViewSet.as_view({"get": "retrieve"}),
+        name="api-liquidation",
+    ),
+    path(
+        "account/notifications/",
+        history_views.NotificationViewSet.as_view({"get": "list"}),
+        name="api-notifications",
+    ),
     path(
         "account/notifications/read/",
-        history_views.NotificationsReadApi.as_view(),
+        history_views.NotificationViewSet.as_view({"post": "read_all"}),
         name="api-notifications-read",
     ),
     path(
         "account/notifications/<int:pk>/read/",
-        history_views.NotificationReadApi.as_view(),
+        history_views.NotificationViewSet.as_view({"post": "read"}),
         name="api-notification-read",
     ),
     path("staff/deposits/", staff_views.DepositCreditApi.as_view(), name="api-staff-deposit"),

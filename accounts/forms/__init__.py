@@ -1,8 +1,15 @@
 """Forms of the customer web pages: parse and check input shape; the services decide."""
 
-from .actions import BorrowForm, RepayForm, TransferForm
+from .actions import BorrowForm, RepayForm, RepayWithCollateralForm, TransferForm
 from .auth import LoginForm
-from .history import LedgerFilterForm
-from .two_factor import TotpCodeForm
+from .two_factor import RecoveryCodeForm, TotpCodeForm
 
-__all__ = ["BorrowForm", "LedgerFilterForm", "LoginForm", "RepayForm", "TotpCodeForm", "TransferForm"]
+__all__ = [
+    "BorrowForm",
+    "LoginForm",
+    "RecoveryCodeForm",
+    "RepayForm",
+    "RepayWithCollateralForm",
+    "TotpCodeForm",
+    "TransferForm",
+]

@@ -6,11 +6,10 @@ function the services use; whether the action is allowed is the service's answer
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 
 from accounts.services import Direction
+from accounts.services.loans import repay_request_check
 from accounts.services.validation import amount_parse
 from margin_project.errors import DomainError
 from risk.models import Asset
@@ -75,14 +74,22 @@ class RepayForm(ActionForm):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            not cleaned.get("repay_all")
-            and not self.errors.get("amount")
-            and cleaned.get("amount_value") is None
-        ):
-            self.add_error("amount", "Enter an amount, or tick “repay all”.")
+        if not self.errors.get("amount"):
+            try:  # the service's rule: an amount, or repay all — exactly one
+                repay_request_check(
+                    amount=cleaned.get("amount_value"), repay_all=bool(cleaned.get("repay_all"))
+                )
+            except DomainError as error:
+                self.add_error("amount", error.message)
         return cleaned
 
-    def amount_for(self, owed: Decimal) -> Decimal | None:
-        """The amount the preview shows: everything owed when repaying all."""
-        return owed if self.cleaned_data.get("repay_all") else self.cleaned_data.get("amount_value")
+
+class RepayWithCollateralForm(RepayForm):
+    """Repay a loan, selling margin collateral for what the margin wallet of the asset lacks."""
+
+    collateral = forms.ChoiceField(label="Collateral to sell")
+    field_order = ["asset", "collateral", "amount", "repay_all"]
+
+    def __init__(self, *args, assets: list[Asset], collateral: list[Asset], **kwargs):
+        super().__init__(*args, assets=assets, **kwargs)
+        self.fields["collateral"].choices = [(a.symbol, f"{a.symbol} — {a.name}") for a in collateral]

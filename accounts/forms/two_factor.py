@@ -1,4 +1,4 @@
-"""The 6-digit code from an authenticator app."""
+"""The 6-digit code from an authenticator app, or a one-use recovery code."""
 
 from django import forms
 
@@ -25,3 +25,15 @@ class TotpCodeForm(forms.Form):
         if not (code.isdigit() and len(code) == 6):
             raise forms.ValidationError("The code is the 6 digits your authenticator app shows.")
         return code
+
+
+class RecoveryCodeForm(forms.Form):
+    recovery_code = forms.CharField(
+        label="Recovery code",
+        max_length=20,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": "abcd-efgh", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter one of your recovery codes."},
+    )

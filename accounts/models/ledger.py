@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from margin_project.formatting import amount_text
 from margin_project.models import TimestampedModel
 from margin_project.money import ExactDecimalField
 from risk.models import Asset
@@ -90,6 +91,7 @@ class TransactionKind(models.TextChoices):
     TRANSFER = "transfer", "Transfer"
     BORROW = "borrow", "Borrow"
     REPAY = "repay", "Repayment"
+    COLLATERAL_REPAY = "collateral_repay", "Repayment with collateral"
     INTEREST = "interest", "Interest"
     LIQUIDATION = "liquidation", "Liquidation"
     BAD_DEBT = "bad_debt", "Bad debt"
@@ -145,4 +147,4 @@ class LedgerLeg(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account}: {self.amount}"
+        return f"{self.account}: {amount_text(self.amount)}"

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
+from margin_project.formatting import amount_text
 from margin_project.models import TimestampedModel
 from margin_project.money import ExactDecimalField
 from risk.models import Asset
@@ -67,4 +68,4 @@ class InterestAccrual(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.loan} {self.day}: {self.amount}"
+        return f"{self.loan} {self.day}: {amount_text(self.amount)}"

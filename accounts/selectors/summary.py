@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from margin_project.zones import Zone, zone_of
 from risk import engine
 from risk.selectors import MarketSnapshot, market_snapshot, thresholds_current
 
@@ -40,6 +41,11 @@ class AccountSummary:
     @property
     def stale_symbols(self) -> set[str]:
         return set(self.positions) & set(self.market.stale)
+
+    @property
+    def zone(self) -> Zone:
+        """Where the ratio stands, in the words every page uses."""
+        return zone_of(self.valuation.margin_ratio, self.thresholds)
 
 
 def account_summary(*, margin_account: MarginAccount) -> AccountSummary:

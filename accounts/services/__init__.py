@@ -2,7 +2,7 @@
 
 from .deposits import deposit_credit, withdrawal_create
 from .ledger import Leg, ledger_post
-from .loans import loan_borrow, loan_repay
+from .loans import loan_borrow, loan_repay, loan_repay_with_collateral
 from .mode import margin_mode_disable, margin_mode_enable
 from .notifications import notifications_mark_read
 from .transfers import Direction, transfer
@@ -14,6 +14,7 @@ __all__ = [
     "ledger_post",
     "loan_borrow",
     "loan_repay",
+    "loan_repay_with_collateral",
     "margin_mode_disable",
     "margin_mode_enable",
     "notifications_mark_read",

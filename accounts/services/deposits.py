@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from margin_project.errors import Conflict, InvalidReference, NotACustomer
+from margin_project.formatting import amount_text
 
 from ..events import record_deposit_credited, record_withdrawal
 from ..models import LedgerLeg, LedgerTransaction
@@ -49,7 +50,7 @@ def deposit_credit(
         ],
         margin_account=margin_account,
         reference=reference,
-        memo=f"Deposit of {value} {asset_obj.symbol}",
+        memo=f"Deposit of {amount_text(value)} {asset_obj.symbol}",
         created_by=credited_by,
     )
     record_deposit_credited(transaction=txn, asset=asset_obj, amount=value)
@@ -69,7 +70,7 @@ def withdrawal_create(*, user, asset: str, amount: object, destination: str = ""
             Leg(house_account(AccountKind.EXTERNAL, asset_obj), value),
         ],
         margin_account=margin_account,
-        memo=f"Withdrawal of {value} {asset_obj.symbol} to {destination[:100]}".strip(),
+        memo=f"Withdrawal of {amount_text(value)} {asset_obj.symbol} to {destination[:100]}".strip(),
         created_by=user,
     )
     record_withdrawal(transaction=txn, asset=asset_obj, amount=value, destination=destination)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from margin_project.formatting import ratio_percent
 from margin_project.money import plain, round_down, round_up
 from risk import engine
 from risk.models import LineKind, Liquidation, LiquidationLine, MarginCall
@@ -123,7 +124,7 @@ def liquidation_execute(
         kind=TransactionKind.LIQUIDATION,
         legs=legs,
         margin_account=margin_account,
-        memo=f"Partial liquidation at margin ratio {valuation.margin_ratio}",
+        memo=f"Partial liquidation at margin ratio {ratio_percent(valuation.margin_ratio)}",
     )
     liquidation = Liquidation.objects.create(
         margin_account=margin_account,

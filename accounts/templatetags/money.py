@@ -1,84 +1,89 @@
-"""Display of money, prices and ratios: exact ``Decimal`` text, never a float.
+"""Numbers in templates: thin wrappers over ``margin_project.formatting``.
 
-``{{ value|amount }}``  -> "76,500.12345678" (grouped, trailing zeros dropped)
-``{{ value|amount:2 }}`` -> "76,500.12" (grouped, rounded down to two places)
-``{{ value|plain }}``   -> "76500.12345678" (machine-readable, for data-* attributes and inputs)
-``{{ ratio|ratio_pct }}`` -> "382.50%" (a fraction as a percentage, rounded down; "—" for none)
-``{{ fraction|pct }}``  -> "12.5%" (exact); ``{{ fraction|pct:2 }}`` -> "12.50%" (rounded down)
+Human text, with the exact value in a ``title`` (shown on hover) wherever they differ:
+
+``{{ value|amount }}``    -> "76,500.12345678" (grouped, no trailing zeros)
+``{{ value|amount:2 }}``  -> "76,500.12" (rounded down to at most two places)
+``{{ value|quote }}``     -> a USDT value to cents: "76,500.5"
+``{{ value|price }}``     -> a price to significant digits: "42,010.5"
+``{{ trigger|trigger_price:current }}`` -> a liquidation price rounded toward today's price
+``{{ ratio|ratio_pct }}`` -> "382.50%" (rounded down; "—" for none)
+``{{ fraction|pct }}``    -> "12.5%" (exact); ``{{ fraction|pct:2 }}`` -> rounded down
+``{{ change|signed_pct }}`` -> "−12.5%" / "+3%"
+``{{ value|plain }}``     -> "76500.12345678" (machine-readable: data-* attributes and inputs)
+``{{ code|zone_label }}`` -> "Margin call"
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
+from django.utils.safestring import SafeString
 
+from margin_project import formatting
+from margin_project.formatting import as_decimal
 from margin_project.money import plain as plain_text
-from margin_project.money import round_down
+from margin_project.zones import zone_label as zone_label_of
 
 register = template.Library()
 
-HUNDRED = Decimal(100)
+
+def _shown(text: str, value, suffix: str = "") -> SafeString | str:
+    """The text, with the exact value on hover when the text is not already exact."""
+    if value is None or text.replace(",", "").replace(formatting.MINUS, "-") == plain_text(value) + suffix:
+        return text
+    return formatting.with_exact(text, value, suffix)
 
 
-def _decimal(value) -> Decimal | None:
-    if value is None or value == "" or isinstance(value, float | bool):
-        return None
-    try:
-        return value if isinstance(value, Decimal) else Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _grouped(text: str) -> str:
-    sign = "-" if text.startswith("-") else ""
-    whole, _, fraction = text.lstrip("-").partition(".")
-    whole = f"{int(whole):,}"
-    return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
+def _places(places) -> int | None:
+    return None if places in (None, "") else int(places)
 
 
 @register.filter
 def plain(value) -> str:
-    number = _decimal(value)
+    number = as_decimal(value)
     return "" if number is None else plain_text(number)
 
 
 @register.filter
-def amount(value, places=None) -> str:
-    """Grouped exact text; with ``places``, rounded down to exactly that many places."""
-    number = _decimal(value)
-    if number is None:
-        return "—"
-    if places not in (None, ""):
-        return _grouped(format(round_down(number, int(places)), "f"))
-    return _grouped(plain_text(number))
+def amount(value, places=None):
+    number = as_decimal(value)
+    return _shown(formatting.amount_text(number, _places(places)), number)
 
 
 @register.filter
-def ratio_pct(value) -> str:
-    """A margin ratio (a fraction) as a percentage with two places, rounded down."""
-    number = _decimal(value)
-    if number is None:
-        return "—"
-    return f"{_grouped(format(round_down(number * HUNDRED, 2), 'f'))}%"
+def quote(value):
+    number = as_decimal(value)
+    return _shown(formatting.quote_text(number), number)
+
+
+@register.filter
+def price(value):
+    number = as_decimal(value)
+    return _shown(formatting.price_text(number), number)
+
+
+@register.filter
+def trigger_price(value, current=None):
+    number = as_decimal(value)
+    return _shown(formatting.trigger_price_text(number, as_decimal(current)), number)
+
+
+@register.filter
+def ratio_pct(value):
+    number = as_decimal(value)
+    return _shown(formatting.ratio_percent(number), None if number is None else number * 100, "%")
 
 
 @register.filter
 def pct(value, places=None) -> str:
-    """A fraction as a percentage: exact (0.0002 -> "0.02%"), or rounded down to ``places``."""
-    number = _decimal(value)
-    if number is None:
-        return "—"
-    if places not in (None, ""):
-        return f"{format(round_down(number * HUNDRED, int(places)), 'f')}%"
-    return f"{plain_text(number * HUNDRED)}%"
+    return formatting.percent_text(as_decimal(value), _places(places))
 
 
 @register.filter
 def signed_pct(value) -> str:
-    """A percent change with its sign: -12.5 -> "−12.5%"."""
-    number = _decimal(value)
-    if number is None:
-        return "—"
-    text = plain_text(number)
-    return f"+{text}%" if number > 0 else f"{text.replace('-', '−')}%"
+    return formatting.signed_percent_text(as_decimal(value))
+
+
+@register.filter
+def zone_label(value) -> str:
+    return zone_label_of(value)

@@ -21,11 +21,11 @@ from django.views import View
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from accounts.forms import LoginForm, TotpCodeForm
+from accounts.forms import LoginForm, RecoveryCodeForm, TotpCodeForm
 from accounts.web.access import CustomerRequiredMixin
 from accounts.web.errors import form_error_add
 from margin_project.errors import DomainError
-from margin_project.security.two_factor import Purpose, TwoFactorLocked, totp_check
+from margin_project.security.two_factor import Purpose, TwoFactorLocked, recovery_code_check, totp_check
 
 
 def safe_next(request, default: str = "/") -> str:
@@ -64,9 +64,15 @@ class LoginVerifyView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        return render(request, self.template_name, {"form": TotpCodeForm(), "next": safe_next(request)})
+        return self._page(request, TotpCodeForm(), RecoveryCodeForm())
+
+    def _page(self, request, form, recovery_form):
+        context = {"form": form, "recovery_form": recovery_form, "next": safe_next(request)}
+        return render(request, self.template_name, context)
 
     def post(self, request):
+        if "recovery_code" in request.POST:
+            return self.post_recovery_code(request)
         form = TotpCodeForm(request.POST)
         if form.is_valid():
             purpose = Purpose.STAFF_SIGN_IN if request.user.is_staff else Purpose.SIGN_IN
@@ -84,7 +90,31 @@ class LoginVerifyView(View):
             else:
                 otp_login(request, device)
                 return redirect(safe_next(request))
-        return render(request, self.template_name, {"form": form, "next": safe_next(request)})
+        return self._page(request, form, RecoveryCodeForm())
+
+    def post_recovery_code(self, request):
+        """The phone is lost: a one-use recovery code instead (sign-in only)."""
+        recovery_form = RecoveryCodeForm(request.POST)
+        if recovery_form.is_valid():
+            try:
+                device = recovery_code_check(
+                    user=request.user, code=recovery_form.cleaned_data["recovery_code"], request=request
+                )
+            except TwoFactorLocked as error:
+                logout(request)
+                messages.error(request, error.message)
+                return redirect("login")
+            except DomainError as error:
+                form_error_add(recovery_form, error)
+            else:
+                otp_login(request, device)
+                messages.warning(
+                    request,
+                    "You signed in with a recovery code; it will not work again. "
+                    "Make new codes on the two-factor page if few are left.",
+                )
+                return redirect(safe_next(request))
+        return self._page(request, TotpCodeForm(), recovery_form)
 
 
 class LogoutView(auth_views.LogoutView):

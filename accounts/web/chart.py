@@ -13,10 +13,13 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from django.utils import timezone
 
 from accounts.models import MarginAccount
+from margin_project.zones import ORDER as ZONE_ORDER
+from margin_project.zones import Zone
 from risk import engine
 from risk.models import RatioSnapshot
 
 WIDTH, HEIGHT = 1100, 260
+COMPACT = (400, 300)  # the phone's chart: fewer, larger pixels per label
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 28
 HISTORY_DAYS = 7
 MAX_ROWS = 2000  # newest snapshots read for the chart
@@ -84,7 +87,7 @@ class RatioChart:
 
     @property
     def plot_right(self) -> int:
-        return WIDTH - RIGHT
+        return self.width - RIGHT
 
 
 def ratio_chart(
@@ -92,11 +95,17 @@ def ratio_chart(
     thresholds: engine.Thresholds,
     *,
     now: datetime | None = None,
+    size: tuple[int, int] = (WIDTH, HEIGHT),
 ) -> RatioChart:
-    """Polylines of the ratio (in %) against time, with the threshold levels marked."""
+    """Polylines of the ratio (in %) against time, with the threshold levels marked.
+
+    ``size`` is the SVG's coordinate box: the wide chart for desktops, ``COMPACT`` for phones
+    (the same data drawn in a narrower box, so its labels stay readable when scaled down).
+    """
+    width, height = size
     points = _downsample(history)
     if not any(ratio is not None for _, ratio in points):
-        return RatioChart()
+        return RatioChart(width=width, height=height)
     now = now or timezone.now()
     levels = [
         (thresholds.liquidation * HUNDRED, "Liquidation", "level-liquidation"),
@@ -110,8 +119,8 @@ def ratio_chart(
     high = (high / 50).to_integral_value(ROUND_CEILING) * 50
     start, end = points[0][0], max(now, points[-1][0])
     span = max((end - start) // timedelta(microseconds=1), 1)
-    plot_w = Decimal(WIDTH - LEFT - RIGHT)
-    plot_h = Decimal(HEIGHT - TOP - BOTTOM)
+    plot_w = Decimal(width - LEFT - RIGHT)
+    plot_h = Decimal(height - TOP - BOTTOM)
 
     def x_of(at: datetime) -> str:
         return _coord(LEFT + plot_w * Decimal((at - start) // timedelta(microseconds=1)) / span)
@@ -129,6 +138,8 @@ def ratio_chart(
     drawn = [s for s in segments if s]
     step = (high - low) / 4
     return RatioChart(
+        width=width,
+        height=height,
         segments=[" ".join(s) for s in drawn if len(s) > 1],
         dots=[tuple(s[0].split(",")) for s in drawn if len(s) == 1],
         lines=[Line(y_of(level), f"{label} {level.normalize():f}%", css) for level, label, css in levels],
@@ -164,12 +175,13 @@ def ratio_gauge(ratio: Decimal | None, thresholds: engine.Thresholds) -> Gauge:
     )
     ceiling = max(Decimal(300), borrow * 2)
     edges = [Decimal(100), liq, call, borrow, ceiling]
-    names = [
-        ("zone-liquidation", "Liquidation"),
-        ("zone-call", "Margin call"),
-        ("zone-caution", "No new borrowing"),
-        ("zone-healthy", "Healthy"),
-    ]
+    css = {
+        Zone.LIQUIDATION: "zone-liquidation",
+        Zone.MARGIN_CALL: "zone-call",
+        Zone.NO_NEW_BORROWING: "zone-caution",
+        Zone.HEALTHY: "zone-healthy",
+    }
+    names = [(css[zone], zone.label) for zone in ZONE_ORDER]
 
     def pos(percent: Decimal) -> Decimal:
         offset = Decimal(0)

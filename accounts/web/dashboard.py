@@ -12,23 +12,21 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import MarginAccount
+from accounts.models import Loan, MarginAccount
 from accounts.selectors import AccountSummary, LoanLine, account_summary
+from margin_project.formatting import nice_ceiling
 from margin_project.money import round_down
+from margin_project.zones import Zone
 from risk import engine
 from risk.models import Liquidation, MarginCall
 
-from .chart import Gauge, RatioChart, ratio_chart, ratio_gauge, ratio_history
+from .chart import COMPACT, Gauge, RatioChart, ratio_chart, ratio_gauge, ratio_history
 
 QUOTE_PLACES = engine.QUOTE_PLACES
 HUNDRED = Decimal(100)
-
-STATUS_LABELS = {
-    engine.Status.HEALTHY: "Healthy",
-    engine.Status.MARGIN_CALL: "Margin call",
-    engine.Status.LIQUIDATION: "Liquidation",
-}
+MAX_FIXES = 3  # spot assets named in a margin call's fix
 
 
 @dataclass(frozen=True)
@@ -81,6 +79,29 @@ class BorrowableLine:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """Moving this much of an asset from spot into margin brings the ratio to each level."""
+
+    symbol: str
+    spot: Decimal
+    to_margin_call: Decimal | None  # None: even all of it would not reach the level
+    to_borrow: Decimal | None
+
+    @property
+    def prefill(self) -> Decimal:
+        """The amount the transfer form is filled with: enough to leave the margin call."""
+        return self.to_margin_call if self.to_margin_call is not None else self.spot
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    done: bool
+    url_name: str
+
+
+@dataclass(frozen=True)
 class Dashboard:
     summary: AccountSummary
     status: str
@@ -96,7 +117,15 @@ class Dashboard:
     open_margin_call: MarginCall | None
     recent_liquidations: list[Liquidation]
     chart: RatioChart
+    chart_compact: RatioChart  # the same history drawn for a phone's width
     gauge: Gauge
+    zone: Zone
+    fixes: list[Fix]
+    checklist: list[Step]
+
+    @property
+    def show_checklist(self) -> bool:
+        return not all(step.done for step in self.checklist)
 
     @property
     def valuation(self) -> engine.Valuation:
@@ -145,6 +174,53 @@ def _asset_lines(summary: AccountSummary) -> list[AssetLine]:
     return lines
 
 
+def margin_call_fixes(summary: AccountSummary, *, limit: int = MAX_FIXES) -> list[Fix]:
+    """What in the spot wallet would lift the ratio out of the margin call, and how much.
+
+    For each collateral asset held in spot, the least transfer into margin (the engine's
+    ``transfer_in_needed``, rounded up to four significant digits so the figure reads well
+    and is never short) to reach the margin-call and the borrow level; assets that reach
+    the margin-call level with what is there come first, then by value held.
+    """
+    thresholds, terms = summary.thresholds, summary.market.terms
+    if summary.valuation.liability == 0 or summary.zone in (Zone.HEALTHY,):
+        return []
+    fixes = []
+    for symbol, wallet in summary.wallets.items():
+        spot = wallet["spot"]
+        if spot <= 0 or symbol not in terms or not terms[symbol].collateral:
+            continue
+
+        def needed(level: Decimal, symbol: str = symbol, spot: Decimal = spot) -> Decimal | None:
+            amount = engine.transfer_in_needed(summary.positions, terms, symbol, level)
+            if amount is None or amount == 0:
+                return amount
+            amount = min(nice_ceiling(amount, terms[symbol].unit), spot)
+            after = engine.with_transfer(summary.positions, symbol, amount, into_margin=True)
+            return amount if engine.value(after, terms).margin_ratio >= level else None
+
+        fixes.append(Fix(symbol, spot, needed(thresholds.margin_call), needed(thresholds.borrow)))
+    fixes.sort(key=lambda fix: (fix.to_margin_call is None, -fix.spot * terms[fix.symbol].price, fix.symbol))
+    return fixes[:limit]
+
+
+def onboarding_checklist(summary: AccountSummary) -> list[Step]:
+    """A new customer's first steps, each done or not: two-factor, mode, collateral, borrow."""
+    account = summary.margin_account
+    has_collateral = any(row.collateral_value > 0 for row in summary.valuation.rows)
+    return [
+        Step(
+            "two_factor",
+            "Set up two-factor authentication",
+            TOTPDevice.objects.filter(user_id=account.user_id, confirmed=True).exists(),
+            "two-factor",
+        ),
+        Step("mode", "Turn on multi-asset mode", account.multi_asset_mode, "mode"),
+        Step("collateral", "Move collateral from spot to margin", has_collateral, "transfer"),
+        Step("borrow", "Borrow against it", Loan.objects.filter(margin_account=account).exists(), "borrow"),
+    ]
+
+
 def dashboard_build(*, margin_account: MarginAccount) -> Dashboard:
     """Everything the dashboard shows for one account."""
     summary = account_summary(margin_account=margin_account)
@@ -176,10 +252,13 @@ def dashboard_build(*, margin_account: MarginAccount) -> Dashboard:
     ]
     held = {s for s, w in summary.wallets.items() if w["margin"]}
     status = str(summary.status)
+    # The recorded history, then the ratio as it stands now.
+    now = (timezone.now(), summary.valuation.margin_ratio)
+    history = [*ratio_history(margin_account=margin_account), now]
     return Dashboard(
         summary=summary,
         status=status,
-        status_label=STATUS_LABELS[summary.status],
+        status_label=summary.zone.label,
         lines=lines,
         market_value=market_value,
         net_equity=market_value - summary.valuation.liability,
@@ -192,10 +271,10 @@ def dashboard_build(*, margin_account: MarginAccount) -> Dashboard:
             margin_account=margin_account, closed_at__isnull=True
         ).first(),
         recent_liquidations=list(Liquidation.objects.filter(margin_account=margin_account)[:3]),
-        # The recorded history, then the ratio as it stands now.
-        chart=ratio_chart(
-            [*ratio_history(margin_account=margin_account), (timezone.now(), summary.valuation.margin_ratio)],
-            summary.thresholds,
-        ),
+        chart=ratio_chart(history, summary.thresholds),
+        chart_compact=ratio_chart(history, summary.thresholds, size=COMPACT),
         gauge=ratio_gauge(summary.valuation.margin_ratio, summary.thresholds),
+        zone=summary.zone,
+        fixes=margin_call_fixes(summary) if summary.status != engine.Status.HEALTHY else [],
+        checklist=onboarding_checklist(summary),
     )

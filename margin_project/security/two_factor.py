@@ -16,6 +16,8 @@ each follows the same rules:
   it again). django-otp's own exponential delay is off (``OTP_TOTP_THROTTLE_FACTOR = 0``).
 - **Per session:** after ``OTP_SESSION_FAILURE_LIMIT`` wrong codes a browser session may
   not try again (the sign-in page then signs it out, so the password is asked again).
+- **Recovery codes** (``recovery_code_check``, django-otp static tokens) stand in for the
+  app at sign-in only, under the same per-user, per-session and django-axes limits.
 - **django-axes sees every wrong code** as a failed login of that username from that
   address, so its lockouts (one address, one username, the pair) cover this step as
   they cover the password; a locked-out client gets ``TwoFactorLocked`` here.
@@ -36,6 +38,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp import user_has_device
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from margin_project.errors import Conflict, DomainError, TwoFactorInvalid, TwoFactorRequired
@@ -59,9 +62,10 @@ class Purpose(StrEnum):
     TOKEN = "token"  # X-OTP-Code on a token request
     STAFF_API = "staff_api"  # X-OTP-Code on a staff API change
     API_KEY = "api_key"  # creating an API key (the key then stands in for the code)
+    RECOVERY = "recovery"  # a recovery code at the web sign-in (the phone is lost)
 
 
-SIGN_INS = (Purpose.SIGN_IN, Purpose.STAFF_SIGN_IN)
+SIGN_INS = (Purpose.SIGN_IN, Purpose.STAFF_SIGN_IN, Purpose.RECOVERY)
 
 
 class TwoFactorLocked(DomainError):
@@ -131,6 +135,31 @@ def totp_check(*, user, code: object, purpose: Purpose, request=None) -> TOTPDev
             "That code was already used. Wait for the next code (up to 30 seconds) and enter it.", field=FIELD
         )
     raise TwoFactorInvalid("That code is not valid (or was already used).", field=FIELD)
+
+
+def recovery_code_check(*, user, code: object, request=None) -> StaticDevice:
+    """The recovery-code device that accepted ``code`` (spending it), or a refusal.
+
+    Sign-in only: a recovery code never passes a money move or a mode switch. The same
+    locks and counting as ``totp_check``: a wrong code counts, django-axes sees it.
+    """
+    request = getattr(request, "_request", request)
+    code = str(code or "").strip().lower().replace("-", "").replace(" ", "")
+    if not code:
+        raise TwoFactorRequired("Enter one of your recovery codes.", field="recovery_code")
+    _refuse_when_locked(user, request)
+    with transaction.atomic():
+        devices = list(
+            StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("id")
+        )
+        accepted = next((device for device in devices if device.verify_token(code)), None)
+    if not devices:
+        raise TwoFactorRequired("You have no recovery codes.", field="recovery_code")
+    if accepted is not None:
+        _succeeded(user, Purpose.RECOVERY, request)
+        return accepted
+    _failed(user, Purpose.RECOVERY, request)
+    raise TwoFactorInvalid("That recovery code is not valid (or was already used).", field="recovery_code")
 
 
 @transaction.atomic

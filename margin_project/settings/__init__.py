@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes: the second factor when the phone is lost
     "axes",
     "simple_history",
     "csp",
@@ -107,6 +108,11 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 
 VAR_DIR = Path(env("MARGIN_VAR_DIR", default=str(BASE_DIR / "var")))
 
+# The demo's price feed: a Celery beat task re-records the seeded prices with a small random
+# walk so they never go stale. bin/run turns it on; it is off by default (production).
+DEMO_PRICE_TICKER = env.bool("DEMO_PRICE_TICKER", default=False)
+DEMO_PRICE_TICKER_SECONDS = env.int("DEMO_PRICE_TICKER_SECONDS", default=20)
+
 # Money: every valuation is in this asset.
 QUOTE_ASSET = env("QUOTE_ASSET", default="USDT")
 
@@ -122,6 +128,9 @@ from .events import *  # noqa: E402,F403
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # An expected 403/404 is one line, not a traceback (margin_project/log_filters.py).
+    "filters": {"expected_refusals": {"()": "margin_project.log_filters.ExpectedRefusalFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["expected_refusals"]}},
+    "loggers": {"django.request": {"filters": ["expected_refusals"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }

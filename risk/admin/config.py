@@ -371,7 +371,7 @@ class RiskSettingsAdmin(ReadableHistoryAdmin):
                 ),
             },
         ),
-        ("Liquidation", {"fields": ("liquidation_fee",)}),
+        ("Liquidation", {"fields": ("liquidation_fee", "collateral_repay_fee")}),
         ("Prices", {"fields": ("max_price_age",)}),
         (None, {"fields": ("confirm",)}),
     )

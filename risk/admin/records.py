@@ -115,8 +115,8 @@ class LiquidationAdmin(ReadOnlyAdmin):
         "margin_call_link",
         "before",
         "after",
-        "collateral_before",
-        "liability_before",
+        "collateral_value_before_shown",
+        "liability_before_shown",
         "fee",
         "bad_debt",
         "transaction_link",
@@ -138,11 +138,11 @@ class LiquidationAdmin(ReadOnlyAdmin):
         )
 
     @admin.display(description="collateral value before (USDT)")
-    def collateral_before(self, liquidation: Liquidation) -> str:
+    def collateral_value_before_shown(self, liquidation: Liquidation) -> str:
         return money(liquidation.collateral_value_before)
 
     @admin.display(description="liability before (USDT)")
-    def liability_before(self, liquidation: Liquidation) -> str:
+    def liability_before_shown(self, liquidation: Liquidation) -> str:
         return money(liquidation.liability_before)
 
     @admin.display(description="fee to insurance fund (USDT)", ordering="fee_value")

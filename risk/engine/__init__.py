@@ -6,7 +6,19 @@ runs in a 60-digit local context and rounds only where a rule says so, always in
 direction that favours solvency.
 """
 
-from .limits import Borrowable, max_borrowable, max_transferable
+from .limits import (
+    Borrowable,
+    CollateralRepay,
+    RepayOutcome,
+    first_day_interest,
+    max_borrowable,
+    max_transferable,
+    transfer_in_needed,
+    with_borrow,
+    with_collateral_repay,
+    with_repay,
+    with_transfer,
+)
 from .liquidation import (
     BadDebt,
     LiquidationPlan,
@@ -43,10 +55,12 @@ __all__ = [
     "BadDebt",
     "Band",
     "Borrowable",
+    "CollateralRepay",
     "LiquidationPlan",
     "LiquidationPrices",
     "OwnAssetRepayment",
     "Position",
+    "RepayOutcome",
     "Repayment",
     "Sale",
     "Status",
@@ -57,6 +71,7 @@ __all__ = [
     "Valuation",
     "apply_plan",
     "collateral_value_of",
+    "first_day_interest",
     "liquidation_plan",
     "liquidation_prices",
     "max_borrowable",
@@ -67,5 +82,10 @@ __all__ = [
     "status",
     "stress_test",
     "tier_set_problems",
+    "transfer_in_needed",
     "value",
+    "with_borrow",
+    "with_collateral_repay",
+    "with_repay",
+    "with_transfer",
 ]

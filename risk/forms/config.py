@@ -153,5 +153,6 @@ class RiskSettingsForm(GuardedForm):
             "target_level",
             "liquidation_level",
             "liquidation_fee",
+            "collateral_repay_fee",
             "max_price_age",
         )

@@ -3,6 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from margin_project.formatting import price_text
 from margin_project.models import TimestampedModel
 from margin_project.money import ExactDecimalField
 
@@ -20,4 +21,4 @@ class AssetPrice(TimestampedModel):
         ordering = ["asset__symbol"]
 
     def __str__(self) -> str:
-        return f"{self.asset} {self.price} ({self.source})"
+        return f"{self.asset} {price_text(self.price)} ({self.source})"

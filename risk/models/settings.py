@@ -24,6 +24,11 @@ class RiskSettings(TimestampedModel):
     liquidation_level = _ratio("1.05", "At or below this ratio partial liquidation starts.")
     target_level = _ratio("1.10", "Liquidation sells only enough to bring the ratio back to this.")
     liquidation_fee = _ratio("0.02", "Share of sold collateral paid to the insurance fund.")
+    collateral_repay_fee = _ratio(
+        "0",
+        "Share of collateral a customer sells to repay a loan that goes to the insurance fund "
+        "(0: waived; a customer choosing to sell is not a liquidation).",
+    )
     max_price_age = models.DurationField(
         default=timedelta(minutes=5), help_text="Older prices are stale: no liquidation uses them."
     )
@@ -47,6 +52,10 @@ class RiskSettings(TimestampedModel):
             errors["transfer_out_level"] = "The transfer-out level must be above the target."
         if not (Decimal(0) <= self.liquidation_fee < Decimal("0.5")):
             errors["liquidation_fee"] = "The liquidation fee must be at least 0 and below 0.5."
+        if not (Decimal(0) <= self.collateral_repay_fee <= self.liquidation_fee):
+            errors["collateral_repay_fee"] = (
+                "The fee on repaying with collateral must be at least 0 and at most the liquidation fee."
+            )
         if self.target_level * (1 - self.liquidation_fee) <= 1:
             errors["target_level"] = (
                 "Target × (1 − fee) must exceed 100%, or selling collateral cannot raise the ratio."

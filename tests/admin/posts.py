@@ -61,6 +61,7 @@ def risk_settings_data(**fields) -> dict[str, str]:
             "target_level",
             "liquidation_level",
             "liquidation_fee",
+            "collateral_repay_fee",
         )
     }
     seconds = int(risk.max_price_age.total_seconds())

@@ -71,7 +71,7 @@ def test_officer_changes_btc_factor_sees_history_and_runs_a_stress_test(page, li
     # with carol's 1 509.2 the insurance fund covers 3 881.2 USDT.
     assert page.inner_text("#total-liquidations") == "3"
     assert page.inner_text("#total-margin-calls") == "0"
-    assert page.inner_text("#total-bad-debt") == "3881.2 USDT"
+    assert page.inner_text("#total-bad-debt") == "3,881.2 USDT"
     page.screenshot(path=screenshot_path("admin-stress-test"), full_page=True)
 
     # The risk list, lowest margin ratio first (the stress test changed nothing).

@@ -229,7 +229,7 @@ def test_record_price_stores_it_and_the_sweep_that_follows_opens_a_margin_call(
 
     price = AssetPrice.objects.get(asset__symbol="BTC")
     assert (price.price, price.source) == (D("48000"), "admin:rita")
-    assert "BTC price recorded at 48000 USDT; a sweep of the accounts holding or owing it is queued." in (
+    assert "BTC price recorded at 48,000 USDT; a sweep of the accounts holding or owing it is queued." in (
         messages_of(response)
     )
     # 1 BTC x 48 000 x 0.90 = 43 200 against 40 004: 107.98%, below the 110% margin-call level.

@@ -36,7 +36,7 @@ def test_loan_page_shows_principal_and_interest_read_only(admin_client_, alice_w
     response = admin_client_.get(reverse("admin:accounts_loan_change", args=[loan.pk]))
 
     page = visible_text(response)
-    assert "Principal: 40000" in page
+    assert "Principal: 40,000" in page
     assert "Accrued interest: 4" in page
     assert 'name="_save"' not in response.content.decode()
 

@@ -55,7 +55,7 @@ def test_risk_list_shows_ratio_status_collateral_and_liability(support_client, d
     page = visible_text(support_client.get(reverse(LIST)))
 
     # alice: 1 BTC x 48 000 x 0.90 = 43 200 against 40 004.
-    assert "alice Margin call 107.98% 43200 40004" in page
+    assert "alice Margin call 107.98% 43,200 40,004" in page
     assert "erin Healthy no liability 100 0" in page
 
 
@@ -110,15 +110,15 @@ def test_account_page_shows_balances_with_price_factor_and_collateral_value(supp
     page = account_page(support_client, desk["dave"])
 
     # Asset, spot, margin, price, factor, collateral value, share of the collateral.
-    assert "BTC 0 1 48000 90% 43200 81.2%" in page  # 43 200 / 53 200 = 81.203%
-    assert "USDT 0 10000 1 100% 10000 18.79%" in page
+    assert "BTC 0 1 48,000 90% 43,200 81.2%" in page  # 43 200 / 53 200 = 81.203%
+    assert "USDT 0 10,000 1 100% 10,000 18.79%" in page
     assert "Margin ratio 531.94%" in page  # 53 200 / 10 001
 
 
 def test_account_page_shows_loans_with_accrued_interest(support_client, desk):
     page = account_page(support_client, desk["alice"])
 
-    assert "Loans Asset Principal Accrued interest Daily rate Value (USDT) USDT 40000 4 0.01% 40004" in page
+    assert "Loans Asset Principal Accrued interest Daily rate Value (USDT) USDT 40,000 4 0.01% 40,004" in page
 
 
 def test_account_page_shows_the_open_margin_call(support_client, desk):
@@ -133,17 +133,19 @@ def test_account_page_explains_the_liquidation(support_client, desk):
 
     assert "101.23% 110% " in page
     assert (
-        "Sold 0.87500628 ETH at 2250 USDT = 1968.76413 USDT; 0.01750013 ETH of it went to the insurance fund"
-        in page
+        "Sold 0.87500628 ETH at 2,250 USDT = 1,968.76413 USDT; "
+        "0.01750013 ETH of it went to the insurance fund" in page
     )
-    assert "Repaid 0.4 USDT interest and 1928.9888375 USDT principal from the proceeds of selling ETH" in page
+    assert (
+        "Repaid 0.4 USDT interest and 1,928.9888375 USDT principal from the proceeds of selling ETH" in page
+    )
 
 
 def test_account_page_shows_the_ledger(support_client, desk):
     page = account_page(support_client, desk["alice"])
 
     assert "Ledger (latest" in page
-    assert "Borrow Loan principal USDT -40000" in page
+    assert "Borrow Loan principal USDT −40,000" in page
     assert "Deposit Spot wallet BTC 1 Deposit of 1 BTC" in page
 
 
@@ -166,7 +168,7 @@ def test_liquidation_page_reads_step_by_step(support_client, desk):
 
     assert "Ratio before: 101.23%" in page and "Ratio after: 110%" in page
     assert "Fee to insurance fund (USDT): 39.3752925" in page  # 0.01750013 ETH x 2 250
-    assert "Collateral sold Sold 0.87500628 ETH at 2250 USDT" in page
+    assert "Collateral sold Sold 0.87500628 ETH at 2,250 USDT" in page
     assert "Repaid from sale proceeds Repaid 0.4 USDT interest" in page
 
 

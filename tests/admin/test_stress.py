@@ -151,13 +151,14 @@ def test_stress_page_shows_affected_accounts_and_totals(support_client, portfoli
     )
 
     page = visible_text(response)
-    assert "Shock applied: BTC -20%, ETH -25%, ADA -90%." in page
+    assert "Shock applied: BTC −20%, ETH −25%, ADA −90%." in page
     assert (
-        "Margin call 1 Liquidation 2 Would be sold 2468.76413 USDT Bad debt (insurance fund) 1509.2 USDT"
+        "Margin call 1 Liquidation 2 Would be sold 2,468.76413 USDT Bad debt (insurance fund) 1,509.2 USDT"
         in page
     )
     assert (
-        "bob 134.98% Healthy 4050 4000.4 101.23% Liquidation 0.87500628 ETH at 2250 = 1968.76413 USDT" in page
+        "bob 134.98% Healthy 4,050 4,000.4 101.23% Liquidation 0.87500628 ETH at 2,250 = 1,968.76413 USDT"
+        in page
     )
     assert "carol" in page and "alice" in page and "dave" not in page.split("Accounts the shock")[1]
 
@@ -196,4 +197,4 @@ def test_stress_page_accepts_one_shock_for_all(support_client, portfolio):
         reverse("admin:accounts_marginaccount_stress"), {"run": "1", "all_assets": "-20"}
     )
 
-    assert "Shock applied: every other asset -20%." in visible_text(response)
+    assert "Shock applied: every other asset −20%." in visible_text(response)

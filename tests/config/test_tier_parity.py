@@ -43,7 +43,7 @@ BAD_TIER_SETS = [
         [(None, "-0.1")],
         "invalid_tiers",
         ["factor_out_of_range"],
-        ["The unbounded band: its collateral factor -10% must be above 0% and at most 100%."],
+        ["The unbounded band: its collateral factor −10% must be above 0% and at most 100%."],
     ),
     (
         "factor above one",
@@ -106,7 +106,7 @@ BAD_TIER_SETS = [
         ["factor_out_of_range", "bound_not_positive", "several_unbounded"],
         [
             "The band up to 100,000,000 USDT: its collateral factor 150% must be above 0% and at most 100%.",
-            "A band cannot end at -5 USDT: an upper bound must be above 0 (leave it empty for the last, "
+            "A band cannot end at −5 USDT: an upper bound must be above 0 (leave it empty for the last, "
             "unbounded band).",
             "2 bands have no upper bound: only one may (empty “up to”), and it is the last band, above all "
             "others.",

@@ -118,3 +118,16 @@ def test_searching_events_and_deliveries_by_words_or_ids(client, make_user, endp
         assert support.get("/admin/events/event/", {"q": query}).status_code == 200
         assert support.get("/admin/events/webhookdelivery/", {"q": query}).status_code == 200
     assert f">{event.pk}<" in support.get("/admin/events/event/", {"q": str(event.pk)}).content.decode()
+
+
+def test_the_admin_home_shows_the_outbox_lag(client, make_user, endpoints):
+    from accounts.selectors.cockpit import desk_cockpit
+
+    _, failing = endpoints
+    figure = desk_cockpit().figure("outbox_lag")
+    assert figure.alarm and figure.value == "0 min"  # one event waits (just now), its endpoint failing
+    support = staff_client(client, make_user, SUPPORT)
+    assert 'data-key="outbox_lag"' in support.get("/admin/").content.decode()
+    assert support.get(figure.url).status_code == 200
+    WebhookEndpoint.objects.filter(pk=failing.pk).update(is_active=False)
+    assert desk_cockpit().figure("outbox_lag").value == "caught up"

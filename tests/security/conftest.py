@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, SolarSchedule
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -85,6 +86,7 @@ def desk(make_user, market) -> Desk:
     schedules_install()
     ClockedSchedule.objects.create(clocked_time=timezone.now())
     SolarSchedule.objects.create(event="sunrise", latitude=Decimal("40.7128"), longitude=Decimal("74.006"))
+    StaticDevice.objects.create(user=users["superuser"], name="Recovery codes", confirmed=True)
     StaffAlert.objects.create(kind=StaffAlert.Kind.BAD_DEBT, message="Bad debt covered by the fund.")
     StatusChange.objects.create(
         margin_account=margin_account_for(alice),

@@ -7,6 +7,7 @@ an operator would; ``docs/production.env`` is the environment the README documen
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shlex
 import subprocess
@@ -142,3 +143,14 @@ def test_the_api_docs_run_no_inline_script(client):
 
     assert "<script>" not in html.replace(" ", "")
     assert "/api/v1/docs/?script=" in html
+
+
+def test_no_template_has_an_inline_script_or_event_handler():
+    """The Content-Security-Policy allows scripts only from files: an inline one would not run."""
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+=", re.IGNORECASE)
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0).strip()}"
+        for path in (ROOT / "templates").rglob("*.html")
+        for match in inline.finditer(path.read_text())
+    ]
+    assert offenders == []

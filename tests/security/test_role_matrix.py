@@ -145,6 +145,10 @@ WEB = {
     "interest-history": {"GET": CUSTOMER},
     "api-keys-page": {"GET": CUSTOMER, "POST": CUSTOMER},
     "api-key-revoke": {"POST": CUSTOMER},
+    "two-factor-recovery": {"GET": CUSTOMER, "POST": CUSTOMER},
+    "repay-collateral": {"GET": CUSTOMER, "POST": CUSTOMER},
+    "history-export": {"GET": CUSTOMER},
+    "interest-export": {"GET": CUSTOMER},
     "webhooks": {"GET": CUSTOMER, "POST": CUSTOMER},
     "webhook-detail": {"GET": CUSTOMER, "POST": CUSTOMER},
 }
@@ -167,6 +171,7 @@ ADMIN_MODELS = {
     "auth.group": SUPERUSER_ONLY,
     "authtoken.tokenproxy": SUPERUSER_ONLY,
     "otp_totp.totpdevice": SUPERUSER_ONLY,
+    "otp_static.staticdevice": SUPERUSER_ONLY,
     "axes.accessattempt": ModelRule(view=SUPERUSER, change=SUPERUSER, delete=SUPERUSER),
     "axes.accesslog": ModelRule(view=SUPERUSER, change=SUPERUSER, delete=SUPERUSER),
     "axes.accessfailurelog": ModelRule(view=SUPERUSER, change=SUPERUSER, delete=SUPERUSER),
@@ -201,6 +206,7 @@ ADMIN_MODELS = {
 ADMIN_ACTIONS = {
     ("auth.group", "delete_selected"): SUPERUSER,
     ("otp_totp.totpdevice", "delete_selected"): SUPERUSER,
+    ("otp_static.staticdevice", "delete_selected"): SUPERUSER,
     ("axes.accessattempt", "delete_selected"): SUPERUSER,
     ("axes.accessattempt", "cleanup_expired_attempts"): SUPERUSER,
     ("axes.accesslog", "delete_selected"): SUPERUSER,
@@ -250,6 +256,9 @@ ADMIN_PAGES = {
     "admin:accounts_ledgertransaction_deposit": {"GET": OFFICER, "POST": OFFICER},
     "admin:accounts_ledgertransaction_correct": {"GET": SUPERUSER, "POST": SUPERUSER},
     "admin:risk_assetprice_record": {"GET": OFFICER, "POST": OFFICER},
+    # Customer care: support and risk officers may reset a customer's two-factor or lockout.
+    "admin:accounts_user_two_factor_reset": {"GET": STAFF, "POST": STAFF},
+    "admin:accounts_user_lockout_clear": {"GET": STAFF, "POST": STAFF},
 }
 
 # Routes that are not endpoints (each with the reason).

@@ -120,7 +120,7 @@ def test_repay_all_clears_the_loan_exactly_and_collateral_stays(borrower):
 def test_repay_more_than_owed_is_refused(borrower):
     loan_borrow(user=borrower, asset="USDT", amount="1000")
     before = ledger_state()
-    with pytest.raises(InvalidAmount, match="You owe 1000.1 USDT"):
+    with pytest.raises(InvalidAmount, match="You owe 1,000.1 USDT"):
         loan_repay(user=borrower, asset="USDT", amount="1000.2")
     assert ledger_state() == before
 
@@ -129,7 +129,7 @@ def test_repay_more_than_owed_is_refused(borrower):
 def test_repay_all_without_enough_in_margin_is_refused(borrower):
     loan_borrow(user=borrower, asset="USDT", amount="1000")
     before = ledger_state()
-    with pytest.raises(InsufficientBalance, match="1000.1 USDT"):
+    with pytest.raises(InsufficientBalance, match="1,000.1 USDT"):
         loan_repay(user=borrower, asset="USDT", repay_all=True)
     assert ledger_state() == before
 

@@ -35,6 +35,18 @@ def sign_in(client, user) -> None:
         session.save()
 
 
+def browser_sign_in(context, live_server, user):
+    """A new page in ``context`` carrying the session of ``user`` (past the second factor)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    sign_in(client, user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    return context.new_page()
+
+
 @pytest.fixture
 def customer_client(client, customer):
     sign_in(client, customer)

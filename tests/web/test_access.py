@@ -37,7 +37,7 @@ def test_a_house_transaction_is_not_found(mallory_client, market):
 def test_another_customers_history_is_not_listed(mallory_client, borrower):
     html = mallory_client.get(reverse("history")).content.decode()
     assert "20,000" not in html  # alice's borrow
-    assert "Borrow" not in html.split('data-testid="ledger-table"')[1]
+    assert "Borrow" not in html.split('data-testid="history-table"')[1]
 
 
 def test_another_customers_liquidations_are_not_listed(mallory_client, liquidated):

@@ -44,8 +44,8 @@ def test_headline_figures_equal_the_engine(borrower_client, borrower):
 def test_worked_example_reads_as_a_person_would_see_it(borrower_client):
     html = borrower_client.get("/").content.decode()
     # 76 500 collateral value; 20 000 + 2 USDT first-day interest owed.
-    assert "76,500.00" in html
-    assert "20,002.00" in html
+    assert "76,500" in html
+    assert "20,002" in html
     assert "382.46%" in html  # 76 500 / 20 002, rounded down
     assert 'data-testid="status" data-status="healthy"' in html
 
@@ -146,3 +146,73 @@ def test_dashboard_queries_do_not_grow_with_the_history(
         transfer(user=borrower, asset="USDT", amount="1", direction="to_spot")
     with django_assert_max_num_queries(18):
         assert borrower_client.get("/").status_code == 200
+
+
+def test_margin_call_names_the_transfer_from_spot_that_fixes_it(borrower_client, borrower):
+    from margin_project.formatting import nice_ceiling
+    from risk import engine
+
+    margin_call_make(borrower)  # 20 000 USDT now sits in spot; BTC fell to 21 000
+    summary = account_summary(margin_account=margin_account_for(borrower))
+    terms = summary.market.terms
+    exact = engine.transfer_in_needed(summary.positions, terms, "USDT", summary.thresholds.margin_call)
+    to_borrow = engine.transfer_in_needed(summary.positions, terms, "USDT", summary.thresholds.borrow)
+    html = borrower_client.get("/").content.decode()
+    fixes = html[html.index('data-testid="fixes"') :]
+    assert "20,000 USDT</strong> is in your spot wallet" in fixes
+    assert data_value(fixes, "fix-margin-call") == plain(nice_ceiling(exact, terms["USDT"].unit))
+    assert data_value(fixes, "fix-borrow") == plain(nice_ceiling(to_borrow, terms["USDT"].unit))
+    link = re.search(r'data-testid="fix-transfer" href="([^"]*)"', fixes).group(1)
+    amount = plain(nice_ceiling(exact, terms["USDT"].unit))
+    assert link == f"/transfer/?direction=to_margin&amp;asset=USDT&amp;amount={amount}"
+
+
+def test_the_suggested_transfer_lifts_the_account_out_of_the_margin_call(borrower_client, borrower):
+    margin_call_make(borrower)
+    html = borrower_client.get("/").content.decode()
+    amount = data_value(html[html.index('data-testid="fixes"') :], "fix-margin-call")
+    transfer(user=borrower, asset="USDT", amount=amount, direction="to_margin")
+    summary = account_summary(margin_account=margin_account_for(borrower))
+    assert summary.valuation.margin_ratio >= summary.thresholds.margin_call
+
+
+def test_max_borrowable_says_what_limits_it(borrower_client):
+    html = borrower_client.get("/").content.decode()
+    assert cell(html, "borrowable-table", "USDT", "limited-by") == "margin_ratio"
+    assert "margin ratio</span>" in html
+
+
+def test_a_new_customer_gets_a_first_run_checklist(customer_client, customer):
+    from tests.helpers import enable_mode, fund_margin
+
+    from .conftest import sign_in
+
+    html = customer_client.get("/").content.decode()
+    steps = re.findall(r'data-step="(\w+)" data-done="(\w+)"', html)
+    assert steps == [("two_factor", "false"), ("mode", "false"), ("collateral", "false"), ("borrow", "false")]
+    fund_margin(customer, BTC="1")
+    enable_mode(customer)  # sets up an authenticator first
+    sign_in(customer_client, customer)  # past the second factor now that there is one
+    html = customer_client.get("/").content.decode()
+    steps = dict(re.findall(r'data-step="(\w+)" data-done="(\w+)"', html))
+    assert steps == {"two_factor": "true", "mode": "true", "collateral": "true", "borrow": "false"}
+
+
+def test_the_checklist_is_gone_once_every_step_is_done(borrower_client):
+    assert 'data-testid="checklist"' not in borrower_client.get("/").content.decode()
+
+
+def test_liquidation_prices_read_as_rounded_prices_with_the_exact_one_on_hover(borrower_client, borrower):
+    transfer(user=borrower, asset="USDT", amount="20000", direction="to_spot")
+    summary = account_summary(margin_account=margin_account_for(borrower))
+    exact = summary.liquidation_prices["BTC"].margin_call
+    html = borrower_client.get("/").content.decode()
+    row = html[html.index('data-testid="liquidation-prices"') :]
+    row = row[row.index('data-symbol="BTC"') :]
+    assert f'title="{plain(exact)}"' in row
+    assert len(plain(exact).replace(".", "").lstrip("0")) > 6  # the engine's 10-digit grid price
+    shown = re.search(
+        r'data-col="margin-call-price"[^>]*><span class="num-exact" title="[^"]*">([^<]*)<', row
+    )
+    # (20 002 x 1.1 - 2 500) / 0.9 = 21 669.11..., rounded up (toward today's 60 000) to six digits.
+    assert shown.group(1) == "21,669.2"

@@ -83,8 +83,13 @@ def test_new_customer_journey(page, live_server, make_user, market):
     page.screenshot(path=screenshot_path("two-factor-setup"), full_page=True)
     page.fill("#id_otp_code", code_from_secret(secret))
     page.click("text=Turn on two-factor")
-    page.wait_for_url(re.compile(r"/mode/$"))
+    # Recovery codes, shown once, then on to where we were going.
+    page.wait_for_selector("[data-testid=recovery-codes]")
+    assert page.locator("[data-testid=recovery-codes] li").count() == 10
     assert "Two-factor authentication is on" in page.inner_text("[data-testid=message]")
+    page.screenshot(path=screenshot_path("recovery-codes"), full_page=True)
+    page.click("[data-testid=codes-saved]")
+    page.wait_for_url(re.compile(r"/mode/$"))
 
     # Enable multi-asset mode with a fresh code.
     page.fill("#id_otp_code", fresh_code(TOTPDevice.objects.get(user=user)))
@@ -97,7 +102,7 @@ def test_new_customer_journey(page, live_server, make_user, market):
     assert "Moved 1 BTC from spot to margin" in confirm(page, double_click=True)
     assert balance(user, AccountKind.SPOT, "BTC") == balance(user, AccountKind.MARGIN, "BTC") == 1
     act(page, f"{base}/transfer/", asset="ADA", direction="to_margin", max_button=True)
-    assert "Moved 10000 ADA from spot to margin" in confirm(page)
+    assert "Moved 10,000 ADA from spot to margin" in confirm(page)
 
     # Borrow 20 000 USDT: the preview shows the ratio after, as the engine computes it.
     account = margin_account_for(user)
@@ -106,7 +111,7 @@ def test_new_customer_journey(page, live_server, make_user, market):
     ratio_after = page.get_attribute("[data-testid=ratio-after]", "data-value")
     assert ratio_after == plain(expected.after.margin_ratio)
     page.screenshot(path=screenshot_path("borrow-preview"), full_page=True)
-    assert "Borrowed 20000 USDT" in confirm(page)
+    assert "Borrowed 20,000 USDT" in confirm(page)
 
     # The dashboard's numbers are the engine's.
     summary = account_summary(margin_account=account)
@@ -122,7 +127,7 @@ def test_new_customer_journey(page, live_server, make_user, market):
 
     # Take the borrowed USDT out to spot; then BTC falls and the sweep opens a margin call.
     act(page, f"{base}/transfer/", asset="USDT", amount="20000", direction="to_spot")
-    assert "Moved 20000 USDT from margin to spot" in confirm(page)
+    assert "Moved 20,000 USDT from margin to spot" in confirm(page)
     price_record(asset="BTC", price="21000", source="test")
     account_sweep(margin_account_id=account.pk)
     page.goto(f"{base}/")
@@ -151,7 +156,7 @@ def test_new_customer_journey(page, live_server, make_user, market):
     page.check("#id_repay_all")
     page.click("[data-testid=preview-button]")
     page.wait_for_selector("[data-testid=preview]")
-    assert "Repaid 20002 USDT" in confirm(page)
+    assert "Repaid 20,002 USDT" in confirm(page)
     assert page.get_attribute("[data-testid=liability]", "data-value") == "0"
 
     # And the mode goes off.

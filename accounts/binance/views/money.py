@@ -115,8 +115,8 @@ class AssetTransferView(SapiView):
             raise not_supported("Isolated margin is not supported: this desk has one cross margin account.")
         self.operation = "transfer_in" if direction == Direction.TO_MARGIN else "transfer_out"
         amount = _amount(params, asset)
-        txn = transfer(user=key.user, asset=asset, amount=amount, direction=direction)
-        return {"tranId": txn.pk}
+        result = transfer(user=key.user, asset=asset, amount=amount, direction=direction)
+        return {"tranId": result.transaction.pk}
 
 
 class AssetTransferHistoryView(SapiView):

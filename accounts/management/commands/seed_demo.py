@@ -1,7 +1,5 @@
 """Seed the demo: 34 assets with prices, tiers and rates, a staff user, customers across the risk spectrum."""
 
-from decimal import Decimal as D
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -11,7 +9,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.services import deposit_credit, loan_borrow, margin_mode_enable, transfer
-from risk.demo_data import ASSETS
+from risk.demo_data import ASSETS, MARKET_MOVE
 from risk.models import Asset, CollateralTier, RiskSettings
 from risk.services import price_record
 
@@ -38,8 +36,6 @@ CUSTOMERS = {
         {"USDT": "10000"},
     ),
 }
-# After the customers took their positions the market moved.
-MARKET_MOVE = {"SOL": D("170"), "ADA": D("0.40")}
 
 
 class Command(BaseCommand):

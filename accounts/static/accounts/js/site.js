@@ -103,7 +103,31 @@
     });
   }
 
+  // 4. The phone's menu: the main links fold behind a "Menu" button on narrow screens.
+  function navToggle() {
+    var button = document.querySelector(".nav-toggle");
+    var header = document.querySelector(".topbar");
+    if (!button || !header) return;
+    button.addEventListener("click", function () {
+      var open = header.classList.toggle("nav-open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  // 5. Repay all: the amount is everything owed, so the amount field steps aside.
+  function repayAllToggle() {
+    document.querySelectorAll("form.action-form [name=repay_all]").forEach(function (box) {
+      var amount = box.form.querySelector("[name=amount]");
+      if (!amount) return;
+      function sync() { amount.readOnly = box.checked; if (box.checked) amount.value = ""; }
+      box.addEventListener("change", sync);
+      sync();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    navToggle();
+    repayAllToggle();
     guardForms();
     actionHelpers();
     showRows();
