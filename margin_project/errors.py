@@ -28,6 +28,13 @@ class InvalidAmount(DomainError):
     code = "invalid_amount"
 
 
+class BalanceOverflow(DomainError):
+    """The amount is valid but a balance it moves would no longer fit its column."""
+
+    code = "balance_too_large"
+    status = 422
+
+
 class UnknownAsset(DomainError):
     code = "unknown_asset"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from margin_project.errors import (
@@ -16,6 +15,7 @@ from margin_project.errors import (
     RatioTooLow,
 )
 from margin_project.money import plain, round_up
+from margin_project.transactions import atomic_retry
 from risk import engine
 from risk.selectors import market_snapshot, thresholds_current
 
@@ -37,7 +37,7 @@ class BorrowResult:
     valuation: engine.Valuation | None
 
 
-@transaction.atomic
+@atomic_retry
 def loan_borrow(*, user, asset: str, amount: object) -> BorrowResult:
     """Borrow ``amount`` of ``asset`` into the margin wallet.
 
@@ -111,12 +111,13 @@ class RepayResult:
     principal_paid: Decimal
 
 
-@transaction.atomic
+@atomic_retry
 def loan_repay(*, user, asset: str, amount: object = None, repay_all: bool = False) -> RepayResult:
     """Repay a loan from the margin wallet of the same asset: interest first, then principal.
 
     ``repay_all`` clears interest and principal exactly, leaving no dust. Collateral
-    not used stays in the margin wallet.
+    not used stays in the margin wallet. Repaying lowers risk: it depends only on the
+    margin balance, never on prices. An amount is repaid exactly as asked or refused.
     """
     asset_obj = asset_get(asset)
     if not repay_all:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.db import transaction
-
 from margin_project.errors import AssetDisabled, InvalidAmount, RatioTooLow
 from margin_project.money import plain
+from margin_project.transactions import atomic_retry
 from risk import engine
 from risk.selectors import market_snapshot, thresholds_current
 
@@ -24,12 +23,14 @@ class Direction(StrEnum):
     TO_SPOT = "to_spot"
 
 
-@transaction.atomic
+@atomic_retry
 def transfer(*, user, asset: str, amount: object, direction: str) -> LedgerTransaction:
     """Move ``amount`` of ``asset`` spot -> margin or margin -> spot.
 
-    Into margin only assets that count as collateral or can be borrowed (to repay).
-    Out of margin only while the margin ratio stays at or above the transfer-out level.
+    Into margin only assets that count as collateral or can be borrowed (to repay); that
+    lowers risk, so it depends only on the spot balance, never on prices. Out of margin
+    while a liability is open only on fresh prices and while the margin ratio stays at
+    or above the transfer-out level.
     """
     try:
         direction = Direction(direction)
@@ -44,12 +45,12 @@ def transfer(*, user, asset: str, amount: object, direction: str) -> LedgerTrans
         )
     margin_account = margin_account_lock(user)
     thresholds = thresholds_current()
-    positions = account_positions(margin_account)
-    market = market_snapshot(symbols=set(positions) | {asset_obj.symbol})
     if direction is Direction.TO_SPOT:
+        positions = account_positions(margin_account)
         held = positions.get(asset_obj.symbol, engine.Position(symbol=asset_obj.symbol)).margin
         has_liability = any(p.principal or p.interest for p in positions.values())
         if has_liability and value <= held:
+            market = market_snapshot(symbols=set(positions))
             market.require_prices(positions)
             allowed = engine.max_transferable(positions, market.terms, asset_obj.symbol, thresholds)
             if value > allowed:
