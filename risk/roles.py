@@ -7,7 +7,7 @@ who may do what.
 
 - **risk officer**: views everything, changes configuration (assets, collateral tiers,
   risk settings, schedules) and runs the manual operations (sweep, accrual, deposit
-  credit, price record).
+  credit, price record, confirming or rejecting a held price).
 - **support**: views everything, changes nothing.
 
 Customers are not staff (``is_staff`` False), so the admin never lets them in.
@@ -29,6 +29,7 @@ OPERATION_PERMISSIONS = (
     ("accounts", "interestaccrual", "accrue_interestaccrual", "Can queue an interest accrual"),
     ("accounts", "ledgertransaction", "credit_deposit", "Can credit a deposit"),
     ("risk", "assetprice", "record_assetprice", "Can record a price"),
+    ("risk", "pricehold", "confirm_pricehold", "Can confirm or reject a held price"),
 )
 # Created for every install but granted to no group: a ledger correction moves money, so
 # only superusers (or a group an administrator sets up for finance) may post one.
@@ -39,6 +40,7 @@ SWEEP = "accounts.sweep_marginaccount"
 ACCRUE = "accounts.accrue_interestaccrual"
 CREDIT_DEPOSIT = "accounts.credit_deposit"
 RECORD_PRICE = "risk.record_assetprice"
+CONFIRM_PRICE = "risk.confirm_pricehold"  # never the staff member who recorded the held price
 CORRECT_LEDGER = "accounts.correct_ledgertransaction"
 
 # Apps whose every model staff may view (customers are ``accounts.User``).

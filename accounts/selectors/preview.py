@@ -14,6 +14,8 @@ from ..models import MarginAccount
 from .positions import account_positions
 
 ACTIONS = ("borrow", "repay", "to_margin", "to_spot")
+# They only lower risk: never refused for a stale price (the preview shows the last known prices).
+RISK_REDUCING = ("repay", "to_margin")
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ def action_preview(*, margin_account: MarginAccount, action: str, asset: str, am
         raise InvalidAmount(f"Unknown action {action!r}.", field="action")
     positions = account_positions(margin_account)
     market = market_snapshot(symbols=set(positions) | {asset})
-    market.require_prices(set(positions) | {asset})
+    market.require_prices(set(positions) | {asset}, fresh=action not in RISK_REDUCING)
     terms = market.terms
     current = positions.get(asset, engine.Position(symbol=asset))
     if action == "borrow":
