@@ -237,9 +237,14 @@ class AssetPriceAdmin(OperationLinksMixin, ReadableHistoryAdmin):
         return age(price.observed_at)
 
     def operation_links(self, request):
-        if not request.user.has_perm(RECORD_PRICE):
-            return []
-        return [{"url": reverse("admin:risk_assetprice_record"), "label": "Record a price"}]
+        links = []
+        if request.user.has_perm(RECORD_PRICE):
+            links.append({"url": reverse("admin:risk_assetprice_record"), "label": "Record a price"})
+        held = PriceHold.objects.filter(status=PriceHold.Status.PENDING).count()
+        if held:
+            url = reverse("admin:risk_pricehold_changelist") + f"?status__exact={PriceHold.Status.PENDING}"
+            links.append({"url": url, "label": f"Held prices ({held})"})
+        return links
 
     def get_urls(self):
         return [

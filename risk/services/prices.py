@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from margin_project.errors import Conflict, DomainError, InvalidAmount, UnknownAsset
+from margin_project.errors import Conflict, DomainError, InvalidAmount, NotFound, UnknownAsset
 from margin_project.money import decimal_parse, places_of, plain, quantum
 from margin_project.transactions import atomic_retry
 
@@ -46,6 +46,11 @@ REPORTS = (PriceDecision.LIVE, PriceDecision.HELD)
 
 class SecondPersonRequired(DomainError):
     code = "second_person_required"
+    status = 403
+
+
+class StaffRequired(DomainError):
+    code = "forbidden"
     status = 403
 
 
@@ -264,7 +269,7 @@ def price_observe(
 def _hold_locked(hold_id: int) -> PriceHold:
     hold = PriceHold.objects.select_related("asset", "observation").filter(pk=hold_id).first()
     if hold is None:
-        raise DomainError("No such held price.", code="not_found", field="hold")
+        raise NotFound("No such held price.", field="hold")
     _asset_locked(hold.asset)  # the asset first, as price_observe locks it
     hold.refresh_from_db(fields=["status"])
     if hold.status != PriceHold.Status.PENDING:
@@ -276,7 +281,7 @@ def _hold_locked(hold_id: int) -> PriceHold:
 def price_hold_confirm(*, hold_id: int, staff_user) -> PriceOutcome:
     """A second staff member makes a held price live (never the one who recorded it)."""
     if not getattr(staff_user, "is_staff", False):
-        raise DomainError("Only staff may confirm a price.", code="forbidden", field=None)
+        raise StaffRequired("Only staff may confirm a price.")
     hold = _hold_locked(hold_id)
     held = hold.observation
     if held.recorded_by_id == staff_user.pk:
@@ -320,7 +325,7 @@ def price_hold_confirm(*, hold_id: int, staff_user) -> PriceOutcome:
 def price_hold_reject(*, hold_id: int, staff_user, reason: str = "") -> PriceHold:
     """Staff dismiss a held price: it never goes live (the recorder may retract their own)."""
     if not getattr(staff_user, "is_staff", False):
-        raise DomainError("Only staff may reject a price.", code="forbidden", field=None)
+        raise StaffRequired("Only staff may reject a price.")
     hold = _hold_locked(hold_id)
     held = hold.observation
     who = staff_user.get_username()
