@@ -8,6 +8,7 @@ money service here, on whichever backend the suite runs on (CI runs both).
 from __future__ import annotations
 
 import decimal
+import threading
 from decimal import ROUND_CEILING
 from decimal import Decimal as D
 
@@ -39,6 +40,16 @@ def test_the_money_context_is_wide_enough_for_the_columns():
     assert EXACT.prec >= 2 * MAX_DIGITS
     # Every thread computes in it by default too (installed at start-up).
     assert decimal.getcontext().prec == EXACT.prec
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(decimal.getcontext().prec))
+    thread.start()
+    thread.join()
+    assert seen == [EXACT.prec]
+    # A 30-digit sum that the 28-digit default rounded (the LedgerUnbalanced of issue 9).
+    assert D(AMOUNT_30) + D("-" + AMOUNT_30) == 0
+    assert D("123456789012.345678901234567890") + D("0.000000000000000001") == D(
+        "123456789012.345678901234567891"
+    )
 
 
 @pytest.mark.parametrize(
