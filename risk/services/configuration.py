@@ -42,6 +42,8 @@ ASSET_FIELDS = (
     "daily_interest_rate",
     "liquidation_priority",
     "borrow_limit",
+    "max_price_move",
+    "price_sources_required",
 )
 ASSET_FIXED = ("symbol", "precision")  # amounts already held are stored at the precision
 SETTINGS_FIELDS = (
@@ -51,7 +53,10 @@ SETTINGS_FIELDS = (
     "target_level",
     "liquidation_level",
     "liquidation_fee",
+    "collateral_repay_fee",
     "max_price_age",
+    "max_price_move",
+    "price_confirm_window",
 )
 
 
