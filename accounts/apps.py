@@ -6,8 +6,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from margin_project import sqlmoney
+        from margin_project import money, sqlmoney
 
+        money.decimal_context_install()  # no thread computes money in the 28-digit default
         sqlmoney.register()
 
         from risk.signals import price_changed

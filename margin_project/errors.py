@@ -109,6 +109,13 @@ class NotACustomer(DomainError):
     code = "not_a_customer"
 
 
+class BalanceOverflow(DomainError):
+    """The amount is valid but a balance it moves would no longer fit its column."""
+
+    code = "balance_too_large"
+    status = 422
+
+
 class UnknownAsset(DomainError):
     code = "unknown_asset"
 

@@ -1,4 +1,5 @@
-"""Exact money: the decimal column, and quantising with rounding that favours solvency.
+"""Exact money: the decimal column, the one parser of decimal text, the one decimal
+context, and quantising with rounding that favours solvency.
 
 SQLite's NUMERIC affinity keeps only ~15 significant digits, so on SQLite an
 ``ExactDecimalField`` is stored as fixed-point TEXT and read back with ``Decimal``;
@@ -9,16 +10,90 @@ to compute an amount (amounts are always computed in Python ``Decimal``).
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, InvalidOperation
+import decimal
+import re
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 
 from django.core import exceptions
 from django.db import models
 from django.db.models import lookups
 
+# The one definition of the money context lives in the engine's pure rounding module
+# (the engine may import nothing of ours); see pyproject's import contract.
+from risk.engine.rounding import MONEY_CONTEXT, PRECISION, money_context
+
+from .errors import InvalidAmount
+
 MAX_DIGITS = 40
 DECIMAL_PLACES = 18
-# Wide enough that quantising a 40-digit amount never rounds by accident.
-EXACT = Context(prec=80)
+# Every stored amount is below this in magnitude: numeric(40, 18) has 22 integer digits.
+COLUMN_LIMIT = Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES)
+# Wide enough that no sum, negation or quantisation of 40-digit amounts ever rounds.
+EXACT = MONEY_CONTEXT
+assert PRECISION >= 2 * MAX_DIGITS, "an amount times a price must be exact"
+
+__all__ = [
+    "COLUMN_LIMIT",
+    "DECIMAL_PLACES",
+    "EXACT",
+    "MAX_DIGITS",
+    "ExactDecimalField",
+    "decimal_context_install",
+    "decimal_parse",
+    "money_context",
+    "places_of",
+    "plain",
+    "quantum",
+    "round_down",
+    "round_up",
+]
+
+# ASCII digits only (``str.isdigit`` and ``Decimal()`` accept "١٢" and "1_0"), an
+# optional sign, an optional fraction; no exponent, no separators.
+_DECIMAL_TEXT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_SPECIAL = re.compile(r"[+-]?(nan|snan|inf|infinity)", re.IGNORECASE)
+_EXPONENT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+")
+MAX_TEXT = 80  # characters: more than any amount the column holds needs
+
+
+def decimal_context_install() -> None:
+    """Make the money context every thread's default (called once at start-up).
+
+    The services, the ledger and the engine enter it explicitly; this covers the rest
+    (selectors, templates), so nothing computes with Python's 28-digit default.
+    """
+    default = decimal.DefaultContext
+    default.prec, default.rounding = MONEY_CONTEXT.prec, MONEY_CONTEXT.rounding
+    default.traps = dict(MONEY_CONTEXT.traps)
+    decimal.setcontext(MONEY_CONTEXT.copy())
+
+
+def decimal_parse(value: object, *, field: str | None = "amount", what: str = "amount") -> Decimal:
+    """The one parser of decimal input (API, web forms, admin, services): exact, or a clear error.
+
+    Accepts a ``Decimal``, an ``int`` or text of ASCII digits with an optional sign and
+    fraction ("0.5", "-3", ".5"). Refuses floats (0.1 as a float is not 0.1), bools,
+    exponents, separators ("1_0", "1,000"), non-ASCII digits, NaN and infinities.
+    """
+    if isinstance(value, (bool, float)):
+        raise InvalidAmount(f'Send {what}s as decimal strings, e.g. "0.5".', field=field)
+    if isinstance(value, int):
+        value = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if len(text) > MAX_TEXT:
+            raise InvalidAmount(f"The {what} is too long.", field=field)
+        if _SPECIAL.fullmatch(text):
+            raise InvalidAmount(f"The {what} must be a finite decimal number.", field=field)
+        if _EXPONENT.fullmatch(text):
+            raise InvalidAmount(f"Write the {what} out in full, without an exponent.", field=field)
+        if not _DECIMAL_TEXT.fullmatch(text):
+            shown = text[:40] if text.isprintable() else text[:40].encode("unicode_escape").decode()
+            raise InvalidAmount(f"{shown!r} is not a decimal number.", field=field)
+        value = Decimal(text)
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise InvalidAmount(f"The {what} must be a finite decimal number.", field=field)
+    return value
 
 
 def quantum(places: int) -> Decimal:
@@ -43,9 +118,20 @@ def plain(value: Decimal) -> str:
 
 
 def places_of(value: Decimal) -> int:
-    """How many decimal places a value really uses (trailing zeros ignored)."""
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
+    """How many decimal places a value really uses (trailing zeros ignored), at any length.
+
+    Read from the digits, not through ``normalize()``, which rounds to its context's
+    precision: 0.0000000099999999999999999999999 would count 8 places in 28 digits.
+    """
+    _, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    significant = len(digits)
+    while significant and digits[significant - 1] == 0:
+        significant -= 1
+    if significant == 0:
+        return 0
+    return max(0, -exponent - (len(digits) - significant))
 
 
 class ExactDecimalField(models.DecimalField):

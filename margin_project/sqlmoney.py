@@ -105,3 +105,7 @@ class Dialect:
 
     def neg(self, a: str) -> str:
         return f"dec_sub('0', {a})" if self.sqlite else f"(-({a}))"
+
+    def within(self, a: str, limit: str) -> str:
+        """A condition: -limit < a < limit, exactly (``limit`` is a positive literal or parameter)."""
+        return f"({self.positive(self.sub(limit, a))} AND {self.positive(self.add(limit, a))})"

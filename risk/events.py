@@ -63,11 +63,13 @@ def configuration_changed_payload(*, object: str, key: str, changes: dict, chang
     }
 
 
-def history_changes(instance) -> tuple[dict, str | None]:
+def history_changes(instance, fields=None) -> tuple[dict, str | None]:
     """What the last save of a history-tracked configuration row changed, and who saved it.
 
     Read from django-simple-history's copies (written by the same save, in the same
     transaction): the latest against the one before; a new row changes every field from None.
+    ``fields`` limits it to what the caller changed (a row edited behind the history's back,
+    as tests do, would otherwise add those edits too).
     """
     latest = instance.history.order_by("-history_id").first()
     if latest is None:
@@ -78,7 +80,11 @@ def history_changes(instance) -> tuple[dict, str | None]:
         fields = [f.attname for f in instance._meta.concrete_fields if f.attname not in ("id", *UNTRACKED)]
         return {name: (None, getattr(latest, name)) for name in fields}, who
     delta = latest.diff_against(previous, excluded_fields=list(UNTRACKED))
-    return {change.field: (change.old, change.new) for change in delta.changes}, who
+    return {
+        change.field: (change.old, change.new)
+        for change in delta.changes
+        if fields is None or change.field in fields
+    }, who
 
 
 def tiers_snapshot(asset) -> list[dict]:
@@ -107,9 +113,10 @@ def record_stale_price_alert(alert):
     )
 
 
-def record_configuration_changed(instance, *, object: str, key: str):
-    """After saving a history-tracked configuration row (an asset, the risk settings)."""
-    changes, who = history_changes(instance)
+def record_configuration_changed(instance, *, object: str, key: str, fields=None):
+    """After saving a history-tracked configuration row (an asset, the risk settings); ``fields``:
+    the names the caller changed (all when None, as for a new row)."""
+    changes, who = history_changes(instance, fields)
     if not changes:
         return None
     return event_record(

@@ -7,7 +7,7 @@ who may do what.
 
 - **risk officer**: views everything, changes configuration (assets, collateral tiers,
   risk settings, schedules) and runs the manual operations (sweep, accrual, deposit
-  credit, price record).
+  credit, price record, confirming or rejecting a held price).
 - **support**: views everything, changes nothing, except two customer-care actions:
   resetting a customer's two-factor authentication and clearing a login lockout.
 
@@ -34,6 +34,7 @@ OPERATION_PERMISSIONS = (
     ("accounts", "interestaccrual", "accrue_interestaccrual", "Can queue an interest accrual"),
     ("accounts", "ledgertransaction", "credit_deposit", "Can credit a deposit"),
     ("risk", "assetprice", "record_assetprice", "Can record a price"),
+    ("risk", "pricehold", "confirm_pricehold", "Can confirm or reject a held price"),
 )
 # Customer care: granted to support and to risk officers (issue 11's support actions).
 CARE_PERMISSIONS = (
@@ -49,6 +50,7 @@ SWEEP = "accounts.sweep_marginaccount"
 ACCRUE = "accounts.accrue_interestaccrual"
 CREDIT_DEPOSIT = "accounts.credit_deposit"
 RECORD_PRICE = "risk.record_assetprice"
+CONFIRM_PRICE = "risk.confirm_pricehold"  # never the staff member who recorded the held price
 CORRECT_LEDGER = "accounts.correct_ledgertransaction"
 RESET_TWO_FACTOR = "accounts.reset_two_factor"
 CLEAR_LOCKOUT = "accounts.clear_lockout"
@@ -59,6 +61,7 @@ CHANGE_ASSET = "risk.change_asset"
 ADD_TIER = "risk.add_collateraltier"
 REPLACE_TIERS = (ADD_TIER, "risk.change_collateraltier", "risk.delete_collateraltier")
 VIEW_RISK_SETTINGS = "risk.view_risksettings"
+VIEW_PRICE_HOLDS = "risk.view_pricehold"
 CHANGE_RISK_SETTINGS = "risk.change_risksettings"
 
 # Apps whose every model staff may view (customers are ``accounts.User``).

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -23,8 +25,13 @@ MARKET = {
 }
 
 
+TRUSTED_FEED_BAND = D("10")  # ±1000 %: no test move is held unless a test asks for the band
+TRUSTED_FEED_WINDOW = timedelta(seconds=1)
+
+
 def market_create(market: dict = MARKET) -> dict[str, Asset]:
     assets = {}
+    observed_at = timezone.now() - 2 * TRUSTED_FEED_WINDOW
     for priority, (symbol, (precision, price, tiers, collateral, borrowable, rate)) in enumerate(
         market.items()
     ):
@@ -39,9 +46,16 @@ def market_create(market: dict = MARKET) -> dict[str, Asset]:
         )
         for up_to, factor in tiers:
             CollateralTier.objects.create(asset=asset, up_to=up_to, factor=factor)
-        price_record(asset=asset, price=price, source="test")
+        price_record(asset=asset, price=price, source="test", observed_at=observed_at)
         assets[symbol] = asset
+    # The test market trusts its one feed: sweeps and liquidations are tested on any move,
+    # and a price a test records replaces the feed's (it is older than the confirmation
+    # window, so no median with it). tests/integrity/test_price_sanity.py tests the band,
+    # the window and the median at their defaults.
     RiskSettings.load()
+    RiskSettings.objects.filter(pk=1).update(
+        max_price_move=TRUSTED_FEED_BAND, price_confirm_window=TRUSTED_FEED_WINDOW
+    )
     return assets
 
 

@@ -241,8 +241,8 @@ class LedgerTransactionAdmin(OperationLinksMixin, ReadOnlyAdmin):
             form = CorrectionForm(request.POST)
             if form.is_valid():
                 data = form.cleaned_data
-                amount = data["amount"].strip()
-                opposite = amount[1:] if amount.startswith("-") else f"-{amount}"
+                amount = data["amount"]  # signed, exact: parsed by the form
+                opposite = -amount
                 symbol = data["asset"].symbol
                 try:
                     txn = ledger_correction(

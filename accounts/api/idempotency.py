@@ -1,6 +1,6 @@
 """Running a money-moving call: the Idempotency-Key, the second factor, one transaction.
 
-Order inside one transaction:
+Order inside one transaction (retried as a whole on a deadlock):
 1. claim the key (a repeat waits for the first, then gets its stored response back);
 2. check the TOTP code (consumed, and a failure counted, even when the call is refused);
 3. run the service in a savepoint; store the response with the key.
@@ -24,6 +24,7 @@ from accounts.services.idempotency import (
     request_fingerprint,
 )
 from margin_project.errors import DomainError
+from margin_project.transactions import run_atomic_retry
 
 from .otp import otp_check
 
@@ -48,9 +49,9 @@ def money_call(
 ) -> Response:
     """Run ``operation`` (returns status and body) once per Idempotency-Key, behind the 2FA check."""
     key = idempotency_key(request)
-    record = None
-    refused: DomainError | None = None
-    with transaction.atomic():
+
+    def attempt() -> Response | DomainError:
+        record = None
         if key is not None:
             claimed = idempotency_claim(
                 user=request.user,
@@ -68,11 +69,15 @@ def money_call(
             with transaction.atomic():
                 status, body = operation()
         except DomainError as exc:
-            refused = exc
             if record is not None:
                 idempotency_release(record)
-        else:
-            if record is not None:
-                idempotency_store(record, status=status, body=body)
-            return Response(body, status=status)
-    raise refused
+            return exc  # returned, not raised: the key's release and the 2FA bookkeeping commit
+        if record is not None:
+            idempotency_store(record, status=status, body=body)
+        return Response(body, status=status)
+
+    # The whole call is one transaction, retried as a whole on a deadlock (one place for that).
+    outcome = run_atomic_retry(attempt)
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome

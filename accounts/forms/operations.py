@@ -16,9 +16,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from margin_project.errors import DomainError
 from risk.models import Asset
 
 from ..selectors.stress import ALL_ASSETS
+from ..services.validation import amount_parse, signed_amount_parse
 
 
 def customer_named(username: str):
@@ -59,6 +61,22 @@ class DepositCreditForm(forms.Form):
     def clean_customer(self):
         return customer_named(self.cleaned_data["customer"])
 
+    def clean(self):
+        cleaned = super().clean()
+        _amount_clean(self, cleaned, amount_parse)
+        return cleaned
+
+
+def _amount_clean(form: forms.Form, cleaned: dict, parse) -> None:
+    """Parse the amount with the one parser the API and the services use (exact, ASCII digits)."""
+    asset, raw = cleaned.get("asset"), cleaned.get("amount")
+    if asset is None or raw is None:
+        return
+    try:
+        cleaned["amount"] = parse(raw, asset)
+    except DomainError as error:
+        form.add_error("amount", error.message)
+
 
 class CorrectionForm(forms.Form):
     """Two legs: one customer account against one house account, in one asset."""
@@ -93,6 +111,11 @@ class CorrectionForm(forms.Form):
 
     def clean_customer(self):
         return customer_named(self.cleaned_data["customer"])
+
+    def clean(self):
+        cleaned = super().clean()
+        _amount_clean(self, cleaned, signed_amount_parse)
+        return cleaned
 
 
 _SHOCK = re.compile(r"^\s*([A-Za-z0-9]{2,16})\s*[:=]?\s*([+-]?\d+(?:\.\d+)?)\s*%?\s*$")

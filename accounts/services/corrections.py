@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db import transaction
-
-from margin_project.errors import DomainError, InvalidAmount, InvalidCorrection
+from margin_project.errors import DomainError, InvalidCorrection
+from margin_project.transactions import atomic_retry
 from risk.selectors import market_snapshot, thresholds_current
 
 from ..models import LedgerTransaction
 from ..models.ledger import HOUSE_KINDS, AccountKind, TransactionKind
 from .common import margin_account_lock, margin_account_refresh
 from .ledger import Leg, ledger_account_get, ledger_post
-from .validation import amount_parse, asset_get
+from .validation import asset_get, signed_amount_parse
 
 MIN_REASON = 10
 
@@ -34,17 +32,7 @@ class CorrectionLeg:
     amount: object
 
 
-def _signed_amount(value: object, asset) -> Decimal:
-    """A non-zero amount with a sign ("-0.5" takes 0.5 out), exact and within the asset's precision."""
-    if isinstance(value, (bool, float)):
-        raise InvalidAmount('Send amounts as decimal strings, e.g. "-0.5".', field="amount")
-    text = str(value).strip()
-    negative = text.startswith("-")
-    magnitude = amount_parse(text[1:] if negative else text, asset)
-    return -magnitude if negative else magnitude
-
-
-@transaction.atomic
+@atomic_retry
 def ledger_correction(*, legs: Sequence[CorrectionLeg], reason: str, staff_user) -> LedgerTransaction:
     """Post a correcting transaction; refuse (changing nothing) unless it is balanced and explained.
 
@@ -70,7 +58,7 @@ def ledger_correction(*, legs: Sequence[CorrectionLeg], reason: str, staff_user)
             raise InvalidCorrection(f"A {AccountKind(leg.kind).label.lower()} account belongs to {owner}.")
         asset = asset_get(leg.asset)
         account = ledger_account_get(owner=leg.owner, kind=leg.kind, asset=asset)
-        posted.append(Leg(account, _signed_amount(leg.amount, asset)))
+        posted.append(Leg(account, signed_amount_parse(leg.amount, asset)))
     txn = ledger_post(
         kind=TransactionKind.CORRECTION,
         legs=posted,

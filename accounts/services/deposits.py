@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from margin_project.errors import Conflict, InvalidReference, NotACustomer
 from margin_project.formatting import amount_text
+from margin_project.transactions import atomic_retry
 
 from ..events import record_deposit_credited, record_withdrawal
 from ..models import LedgerLeg, LedgerTransaction
@@ -15,7 +14,7 @@ from .ledger import Leg, house_account, ledger_post
 from .validation import amount_parse, asset_get
 
 
-@transaction.atomic
+@atomic_retry
 def deposit_credit(
     *, user, asset: str, amount: object, reference: str, credited_by=None
 ) -> LedgerTransaction:
@@ -57,7 +56,7 @@ def deposit_credit(
     return txn
 
 
-@transaction.atomic
+@atomic_retry
 def withdrawal_create(*, user, asset: str, amount: object, destination: str = "") -> LedgerTransaction:
     """Send an amount out of the user's spot wallet to the outside world."""
     asset_obj = asset_get(asset)

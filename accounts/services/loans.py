@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from margin_project.errors import (
@@ -23,6 +22,7 @@ from margin_project.errors import (
     RatioTooLow,
 )
 from margin_project.formatting import amount_text, percent_text, price_text
+from margin_project.transactions import atomic_retry
 from risk import engine
 
 from ..events import record_loan_borrowed, record_loan_repaid
@@ -86,7 +86,7 @@ class BorrowResult:
     valuation: engine.Valuation | None
 
 
-@transaction.atomic
+@atomic_retry
 def loan_borrow(*, user, asset: str, amount: object) -> BorrowResult:
     """Borrow ``amount`` of ``asset`` into the margin wallet.
 
@@ -204,12 +204,14 @@ def _repay_legs(loan: Loan, interest: Decimal, principal: Decimal) -> list[Leg]:
     return legs
 
 
-@transaction.atomic
+@atomic_retry
 def loan_repay(*, user, asset: str, amount: object = None, repay_all: bool = False) -> RepayResult:
     """Repay a loan from the margin wallet of the same asset: interest first, then principal.
 
     Exactly one of ``amount`` and ``repay_all``. ``repay_all`` clears interest and
     principal exactly, leaving no dust. Collateral not used stays in the margin wallet.
+    Repaying lowers risk: it depends only on the margin balance, never on prices. An
+    amount is repaid exactly as asked or refused.
     """
     repay_request_check(amount=amount, repay_all=repay_all)
     asset_obj = asset_get(asset)
@@ -303,7 +305,7 @@ class CollateralRepayResult:
     principal_paid: Decimal
 
 
-@transaction.atomic
+@atomic_retry
 def loan_repay_with_collateral(
     *, user, asset: str, collateral: str, amount: object = None, repay_all: bool = False
 ) -> CollateralRepayResult:

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db import transaction
-
 from margin_project.errors import AssetDisabled, InsufficientBalance, InvalidDirection, RatioTooLow
 from margin_project.formatting import amount_text, percent_text
+from margin_project.transactions import atomic_retry
 from risk import engine
 
 from ..events import record_transfer
@@ -94,12 +93,14 @@ class TransferResult:
     direction: Direction
 
 
-@transaction.atomic
+@atomic_retry
 def transfer(*, user, asset: str, amount: object, direction: str) -> TransferResult:
     """Move ``amount`` of ``asset`` spot -> margin or margin -> spot.
 
-    Into margin only assets that count as collateral or can be borrowed (to repay).
-    Out of margin only while the margin ratio stays at or above the transfer-out level.
+    Into margin only assets that count as collateral or can be borrowed (to repay); that
+    lowers risk, so it depends only on the spot balance, never on prices. Out of margin
+    while a liability is open only on fresh prices and while the margin ratio stays at
+    or above the transfer-out level.
     """
     direction = direction_parse(direction)
     asset_obj = asset_get(asset)

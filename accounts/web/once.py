@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.db import transaction
+
+from margin_project.transactions import run_atomic_retry
 
 T = TypeVar("T")
 
@@ -60,7 +61,8 @@ def form_token_run_once(request, *, token: str, purpose: str, action: Callable[[
     An exception from ``action`` rolls everything back and leaves the token live.
     """
     now = int(time.time())
-    with transaction.atomic():
+
+    def attempt() -> T:
         tokens = _live(_tokens_locked(request), now)
         entry = tokens.get(str(token or ""))
         if entry is None or entry[0] != purpose:
@@ -70,4 +72,7 @@ def form_token_run_once(request, *, token: str, purpose: str, action: Callable[[
         request.session[SESSION_KEY] = tokens
         if isinstance(request.session, DatabaseSessionStore):
             request.session.save()  # inside the transaction: the spend commits with the action
-    return result
+        return result
+
+    # One transaction for the spend and the action, retried as a whole on a deadlock.
+    return run_atomic_retry(attempt)

@@ -1,6 +1,15 @@
-"""One error shape for every 4xx: ``{"error": {"code", "message", "field", "details"}}``."""
+"""One error shape for every error: ``{"error": {"code", "message", "field", "details"}}``.
+
+4xx for bad input and refusals. Anything unexpected (a bug, a database failure) is a
+500 in the same shape with a correlation id, also sent as the ``X-Correlation-ID``
+header and logged with the traceback, so a customer's report finds the log line. A
+deadlock that outlived every retry is a 503 asking the client to retry.
+"""
 
 from __future__ import annotations
+
+import logging
+import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -10,6 +19,11 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from margin_project.errors import DomainError
+from margin_project.transactions import conflict_retryable
+
+logger = logging.getLogger("margin_project.api")
+
+CORRELATION_HEADER = "X-Correlation-ID"
 
 
 class ErrorDetailSerializer(serializers.Serializer):
@@ -60,11 +74,34 @@ def _validation_response(detail) -> Response:
     return Response(error_body(first["code"], first["message"], first["field"], problems), status=400)
 
 
+def _unexpected_response(exc, context) -> Response:
+    """A 500 (or a 503 for a conflict that outlived its retries) in the one error shape."""
+    correlation = uuid.uuid4().hex
+    request = context.get("request")
+    view = context.get("view")
+    logger.error(
+        "Unexpected API error %s in %s %s (%s)",
+        correlation,
+        getattr(request, "method", "?"),
+        getattr(request, "path", "?"),
+        type(view).__name__ if view is not None else "?",
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    set_rollback()
+    headers = {CORRELATION_HEADER: correlation}
+    if conflict_retryable(exc):
+        headers["Retry-After"] = "1"
+        body = error_body("busy", f"The desk is busy; retry in a moment (reference {correlation}).")
+        return Response(body, status=503, headers=headers)
+    body = error_body("server_error", f"Something went wrong on our side (reference {correlation}).")
+    return Response(body, status=500, headers=headers)
+
+
 def api_exception_handler(exc, context):
-    """DRF's EXCEPTION_HANDLER: domain errors, validation, auth, 404, throttling - one shape."""
+    """DRF's EXCEPTION_HANDLER: domain errors, validation, auth, 404, throttling, bugs - one shape."""
     if isinstance(exc, DomainError):
         if not 400 <= exc.status < 500:
-            return None  # a bug (e.g. an unbalanced ledger), not bad input: let it be a 500
+            return _unexpected_response(exc, context)  # a bug (e.g. an unbalanced ledger), not bad input
         set_rollback()
         return Response(error_body(exc.code, exc.message, exc.field, exc.details), status=exc.status)
     if isinstance(exc, DjangoValidationError):
@@ -76,7 +113,7 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
     if not isinstance(exc, exceptions.APIException):
-        return None
+        return _unexpected_response(exc, context)
     set_rollback()
     if isinstance(exc, exceptions.ValidationError):
         return _validation_response(exc.detail)

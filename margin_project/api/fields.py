@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from margin_project.money import plain
+from margin_project.errors import DomainError
+from margin_project.money import MAX_TEXT, decimal_parse, plain
 
-DECIMAL_PATTERN = r"^-?[0-9]{1,40}(\.[0-9]{1,40})?$"
-_DECIMAL = re.compile(DECIMAL_PATTERN)
+# What the schema advertises; `decimal_parse` (the one parser, shared with the forms) decides.
+DECIMAL_PATTERN = r"^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
 
 
-@extend_schema_field({"type": "string", "format": "decimal", "pattern": DECIMAL_PATTERN, "example": "0.5"})
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": DECIMAL_PATTERN,
+        "maxLength": MAX_TEXT,
+        "example": "0.5",
+    }
+)
 class DecimalString(serializers.Field):
     """A decimal number as a JSON string ("0.5"); a JSON number is refused (floats are not exact).
 
-    Range and precision per asset are the services' business (``amount_parse``).
+    Parsed by ``decimal_parse``, the parser the forms use too (ASCII digits, exact, no
+    exponent or separators). Range and precision per asset are the services' business
+    (``amount_parse``).
     """
 
     def to_internal_value(self, data) -> Decimal:
@@ -27,15 +37,10 @@ class DecimalString(serializers.Field):
                 'Send amounts as decimal strings, e.g. "0.5" (JSON numbers are refused).',
                 code="invalid_amount",
             )
-        text = data.strip()
-        if not _DECIMAL.match(text):
-            raise serializers.ValidationError(
-                f"{data[:40]!r} is not a decimal number.", code="invalid_amount"
-            )
         try:
-            return Decimal(text)
-        except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-            raise serializers.ValidationError("Not a decimal number.", code="invalid_amount") from None
+            return decimal_parse(data, field=None)
+        except DomainError as error:
+            raise serializers.ValidationError(error.message, code=error.code) from None
 
     def to_representation(self, value) -> str:
         return plain(Decimal(value))

@@ -12,15 +12,24 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from margin_project.admin.base import OperationLinksMixin, operation_page
+from margin_project.admin.base import OperationLinksMixin, ReadOnlyAdmin, operation_page
 from margin_project.admin.display import EMPTY, age, money, rate_percent
 from margin_project.errors import DomainError
 from margin_project.forms import add_domain_error
 
 from ..forms import AssetForm, CollateralTierForm, CollateralTierFormSet, PriceRecordForm, RiskSettingsForm
-from ..models import Asset, AssetPrice, CollateralTier, RiskSettings
-from ..roles import RECORD_PRICE
-from ..services import price_record
+from ..models import (
+    Asset,
+    AssetPrice,
+    CollateralTier,
+    PriceDecision,
+    PriceHold,
+    PriceObservation,
+    RiskSettings,
+)
+from ..roles import CONFIRM_PRICE, RECORD_PRICE
+from ..selectors.prices import price_reference
+from ..services import price_hold_confirm, price_hold_reject, price_observe
 from ..services.config_rules import bound_text, percent_text, tier_labels, tiers_sorted
 from ..services.configuration import (
     ASSET_FIELDS,
@@ -30,6 +39,7 @@ from ..services.configuration import (
     asset_update,
     risk_settings_update,
 )
+from ..services.prices import price_change
 from .history import ReadableHistoryAdmin, deltas
 
 ADMIN_REASON = "admin"
@@ -119,6 +129,7 @@ class AssetAdmin(ReadableHistoryAdmin):
         (None, {"fields": ("symbol", "name", "precision", "current_price")}),
         ("Collateral and borrowing", {"fields": ("is_collateral", "is_borrowable", "liquidation_priority")}),
         ("Interest and limits", {"fields": ("daily_interest_rate", "borrow_limit")}),
+        ("Price sanity", {"fields": ("max_price_move", "price_sources_required")}),
         (None, {"fields": ("confirm",)}),
     )
 
@@ -306,9 +317,14 @@ class AssetPriceAdmin(OperationLinksMixin, ReadableHistoryAdmin):
         return age(price.observed_at)
 
     def operation_links(self, request):
-        if not request.user.has_perm(RECORD_PRICE):
-            return []
-        return [{"url": reverse("admin:risk_assetprice_record"), "label": "Record a price"}]
+        links = []
+        if request.user.has_perm(RECORD_PRICE):
+            links.append({"url": reverse("admin:risk_assetprice_record"), "label": "Record a price"})
+        held = PriceHold.objects.filter(status=PriceHold.Status.PENDING).count()
+        if held:
+            url = reverse("admin:risk_pricehold_changelist") + f"?status__exact={PriceHold.Status.PENDING}"
+            links.append({"url": url, "label": f"Held prices ({held})"})
+        return links
 
     def get_urls(self):
         return [
@@ -317,7 +333,7 @@ class AssetPriceAdmin(OperationLinksMixin, ReadableHistoryAdmin):
         ]
 
     def record_view(self, request):
-        """Record a price by hand; a sweep of the accounts exposed to it follows."""
+        """Report a price by hand: it goes live (a sweep follows) or is held for a second person."""
         if not request.user.has_perm(RECORD_PRICE):
             raise PermissionDenied
         if request.method == "POST":
@@ -325,30 +341,178 @@ class AssetPriceAdmin(OperationLinksMixin, ReadableHistoryAdmin):
             if form.is_valid():
                 asset = form.cleaned_data["asset"]
                 try:
-                    recorded = price_record(
-                        asset=asset, price=form.cleaned_data["price"], source=f"admin:{request.user.username}"
+                    outcome = price_observe(
+                        asset=asset,
+                        price=form.cleaned_data["price"],
+                        source=f"admin:{request.user.username}",
+                        recorded_by=request.user,
                     )
                 except DomainError as error:
                     add_domain_error(form, error)
                 else:
-                    self.message_user(
-                        request,
-                        f"{asset} price recorded at {money(recorded.price)} USDT; a sweep of the accounts "
-                        "holding or owing it is queued.",
-                        messages.SUCCESS,
-                    )
-                    return HttpResponseRedirect(reverse("admin:risk_assetprice_changelist"))
+                    return self._recorded(request, outcome)
         else:
             form = PriceRecordForm(initial={"asset": request.GET.get("asset", "").upper() or None})
-        return operation_page(
+        response = operation_page(
             self,
             request,
             form=form,
             title="Record a price",
             intro="Store the latest price of an asset in USDT, as the price feed would. Accounts that hold "
-            "or owe the asset are swept right after, so margin calls follow the new price.",
+            "or owe the asset are swept right after, so margin calls follow the new price. A move beyond "
+            "the asset's sanity band is held until a second source or a second staff member confirms it.",
             submit_label="Record price",
+            extra={"price_reference": price_reference(), "typed": _typed_change(form)},
         )
+        response.template_name = "admin/risk/assetprice/record.html"
+        return response
+
+    def _recorded(self, request, outcome):
+        asset = outcome.asset
+        if outcome.hold is not None:
+            self.message_user(
+                request,
+                format_html(
+                    "{} price of {} USDT is held for confirmation, not live: {} "
+                    '<a href="{}">Held prices</a>.',
+                    asset,
+                    money(outcome.observation.price),
+                    outcome.observation.note,
+                    reverse("admin:risk_pricehold_changelist"),
+                ),
+                messages.WARNING,
+            )
+        elif outcome.decision == PriceDecision.IGNORED:
+            self.message_user(request, f"{asset}: {outcome.observation.note}", messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                f"{asset} price recorded at {money(outcome.live.price)} USDT; a sweep of the accounts "
+                "holding or owing it is queued.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:risk_assetprice_changelist"))
+
+
+def _typed_change(form) -> dict | None:
+    """The chosen asset's live price and, once a price is typed, the change it would make.
+
+    Rendered on the page (and updated as one types by risk/js/price_record.js).
+    """
+    data = getattr(form, "cleaned_data", None) or {}
+    asset = data.get("asset")
+    if asset is None and not form.is_bound:
+        symbol = form.initial.get("asset")
+        asset = Asset.objects.select_related("price").filter(symbol=symbol).first() if symbol else None
+    live = getattr(asset, "price", None) if asset is not None else None
+    if live is None:
+        return None
+    typed = data.get("price")
+    change = f"{price_change(typed, live.price):+.2%}" if typed is not None else None
+    return {"asset": asset.symbol, "live": money(live.price), "age": age(live.observed_at), "change": change}
+
+
+@admin.register(PriceHold)
+class PriceHoldAdmin(ReadOnlyAdmin):
+    """Prices held back by the sanity band or for want of sources: confirm or reject them here."""
+
+    list_display = (
+        "asset",
+        "held_price",
+        "live_then",
+        "change",
+        "reason",
+        "source",
+        "recorded_by",
+        "observed",
+        "status",
+        "resolution",
+    )
+    list_filter = ("status", "reason")
+    list_select_related = ("asset", "observation", "observation__recorded_by", "resolved_by")
+    search_fields = ("asset__symbol", "observation__source")
+    actions = ["confirm_selected", "reject_selected"]
+
+    def has_confirm_permission(self, request) -> bool:
+        return request.user.has_perm(CONFIRM_PRICE)
+
+    @admin.display(description="held price (USDT)", ordering="observation__price")
+    def held_price(self, hold: PriceHold) -> str:
+        return money(hold.observation.price)
+
+    @admin.display(description="live price then")
+    def live_then(self, hold: PriceHold) -> str:
+        return money(hold.observation.live_price)
+
+    @admin.display(description="change")
+    def change(self, hold: PriceHold) -> str:
+        live = hold.observation.live_price
+        return f"{price_change(hold.observation.price, live):+.2%}" if live else EMPTY
+
+    @admin.display(description="source", ordering="observation__source")
+    def source(self, hold: PriceHold) -> str:
+        return hold.observation.source
+
+    @admin.display(description="recorded by")
+    def recorded_by(self, hold: PriceHold) -> str:
+        user = hold.observation.recorded_by
+        return user.username if user else EMPTY
+
+    @admin.display(description="observed", ordering="observation__observed_at")
+    def observed(self, hold: PriceHold) -> str:
+        return f"{age(hold.observation.observed_at)} ago"
+
+    @admin.action(description="Confirm the selected held prices (they go live)", permissions=["confirm"])
+    def confirm_selected(self, request, queryset):
+        self._resolve(
+            request, queryset, lambda hold: price_hold_confirm(hold_id=hold.pk, staff_user=request.user)
+        )
+
+    @admin.action(description="Reject the selected held prices", permissions=["confirm"])
+    def reject_selected(self, request, queryset):
+        self._resolve(
+            request, queryset, lambda hold: price_hold_reject(hold_id=hold.pk, staff_user=request.user)
+        )
+
+    def _resolve(self, request, queryset, resolve) -> None:
+        done = 0
+        for hold in queryset.order_by("id"):
+            try:
+                resolve(hold)
+            except DomainError as error:
+                self.message_user(request, f"{hold}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} held price(s) resolved.", messages.SUCCESS)
+
+
+@admin.register(PriceObservation)
+class PriceObservationAdmin(ReadOnlyAdmin):
+    """Every price reported, with who or what reported it and what the desk decided: never edited."""
+
+    list_display = (
+        "recorded_at",
+        "asset",
+        "price_shown",
+        "source",
+        "recorded_by",
+        "decision",
+        "live_shown",
+        "note",
+    )
+    list_filter = ("decision", "asset")
+    list_select_related = ("asset", "recorded_by")
+    search_fields = ("asset__symbol", "source", "note")
+    date_hierarchy = "recorded_at"
+
+    @admin.display(description="reported (USDT)", ordering="price")
+    def price_shown(self, observation: PriceObservation) -> str:
+        return money(observation.price)
+
+    @admin.display(description="live after (USDT)")
+    def live_shown(self, observation: PriceObservation) -> str:
+        return money(observation.live_price)
 
 
 @admin.register(RiskSettings)
@@ -372,7 +536,7 @@ class RiskSettingsAdmin(ReadableHistoryAdmin):
             },
         ),
         ("Liquidation", {"fields": ("liquidation_fee", "collateral_repay_fee")}),
-        ("Prices", {"fields": ("max_price_age",)}),
+        ("Prices", {"fields": ("max_price_age", "max_price_move", "price_confirm_window")}),
         (None, {"fields": ("confirm",)}),
     )
 

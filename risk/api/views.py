@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import transaction
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -15,18 +14,22 @@ from margin_project.api.fields import AssetSymbol, DecimalString
 from margin_project.api.permissions import IsSignedIn, StaffPermission
 from margin_project.api.schema import domain_error_example, error_example
 from margin_project.errors import InvalidAsset, InvalidSettings, ReadOnlyField
-from risk.models import RiskSettings
+from margin_project.transactions import atomic_retry
+from risk.models import PriceDecision, PriceHold, RiskSettings
 from risk.roles import (
     ADD_ASSET,
     ADD_TIER,
     CHANGE_ASSET,
     CHANGE_RISK_SETTINGS,
+    CONFIRM_PRICE,
     RECORD_PRICE,
     REPLACE_TIERS,
+    VIEW_PRICE_HOLDS,
     VIEW_RISK_SETTINGS,
 )
 from risk.selectors.assets import asset_detail, assets_list
-from risk.services import price_record
+from risk.selectors.prices import price_holds_pending
+from risk.services import price_hold_confirm, price_hold_reject, price_observe
 from risk.services.configuration import (
     ASSET_FIXED,
     asset_create,
@@ -150,6 +153,62 @@ class PriceRowSerializer(serializers.Serializer):
     observed_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
 
 
+class PriceOutcomeSerializer(serializers.Serializer):
+    """What a reported price did, and the live price after it."""
+
+    asset = serializers.CharField(source="asset.symbol")
+    decision = serializers.ChoiceField(
+        choices=PriceDecision.choices,
+        source="observation.decision",
+        help_text="live: the live price moved (or was confirmed); held: waiting for a second source or "
+        "staff member; ignored: older than the live price.",
+    )
+    reported = DecimalString(source="observation.price", help_text="The price as reported.")
+    note = serializers.CharField(source="observation.note")
+    hold_id = serializers.IntegerField(source="hold.pk", allow_null=True, default=None)
+    price = DecimalString(source="live.price", allow_null=True, default=None, help_text="The live price.")
+    source = serializers.CharField(source="live.source", allow_null=True, default=None)
+    observed_at = serializers.DateTimeField(source="live.observed_at", allow_null=True, default=None)
+
+
+PRICE_LIVE_EXAMPLE = {
+    "asset": "BTC",
+    "decision": "live",
+    "reported": "61250.5",
+    "note": "Live at 61250.5 (+2.08 %): feed.",
+    "hold_id": None,
+    "price": "61250.5",
+    "source": "feed",
+    "observed_at": "2026-01-05T10:00:00Z",
+}
+PRICE_HELD_EXAMPLE = {
+    "asset": "BTC",
+    "decision": "held",
+    "reported": "6000",
+    "note": "Held: 6000 (-90.00 %) moves more than the ±15 % band from 60000: it needs a second source "
+    "or a second staff member.",
+    "hold_id": 7,
+    "price": "60000",
+    "source": "feed",
+    "observed_at": "2026-01-05T09:59:00Z",
+}
+
+
+HOLD_EXAMPLE = {
+    "id": 7,
+    "asset": "BTC",
+    "price": "6000",
+    "live_price": "60000",
+    "reason": "out_of_band",
+    "status": "pending",
+    "source": "feed",
+    "recorded_by": "feed-bot",
+    "observed_at": "2026-01-05T09:59:00Z",
+    "note": PRICE_HELD_EXAMPLE["note"],
+    "resolution": "",
+}
+
+
 class PriceRecordApi(APIView):
     permission_classes = [StaffPermission]
     staff_permissions = {"POST": RECORD_PRICE}
@@ -157,48 +216,138 @@ class PriceRecordApi(APIView):
     class InputSerializer(serializers.Serializer):
         prices = PriceRowSerializer(many=True, min_length=1, max_length=500)
 
-    class OutputSerializer(serializers.Serializer):
-        asset = serializers.CharField(source="asset.symbol")
-        price = DecimalString()
-        source = serializers.CharField()
-        observed_at = serializers.DateTimeField()
-
     @extend_schema(
         operation_id="staff_prices_record",
         tags=["staff"],
-        summary="Record prices (a batch, all or nothing)",
-        description="A price older than the stored one is ignored (feeds deliver out of order): the "
-        "response shows the price in force for each asset.",
+        summary="Report prices (a batch, all or nothing)",
+        description="Each price is logged and then goes live, or is held: a move beyond the asset's sanity "
+        "band (default 15 %), or fewer independent sources than the asset needs, waits for a second "
+        "source (another account, within the band and the confirmation window) or a second staff "
+        "member (staff/prices/held/{id}/confirm/). With several fresh sources the live price is their "
+        "median. A price older than the live one is ignored (feeds deliver out of order).",
         request=InputSerializer,
-        responses={200: OutputSerializer(many=True)},
+        responses={200: PriceOutcomeSerializer(many=True)},
         examples=[
             OpenApiExample(
                 "Feed tick",
                 value={"prices": [{"asset": "BTC", "price": "61250.5", "source": "feed"}]},
                 request_only=True,
             ),
-            OpenApiExample(
-                "Stored",
-                value=[
-                    {
-                        "asset": "BTC",
-                        "price": "61250.5",
-                        "source": "feed",
-                        "observed_at": "2026-01-05T10:00:00Z",
-                    }
-                ],
-                response_only=True,
-                status_codes=["200"],
-            ),
+            OpenApiExample("Live", value=[PRICE_LIVE_EXAMPLE], response_only=True, status_codes=["200"]),
+            OpenApiExample("Held", value=[PRICE_HELD_EXAMPLE], response_only=True, status_codes=["200"]),
             error_example("invalid_amount", "The price must be greater than zero.", "price"),
         ],
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            stored = [price_record(**row) for row in serializer.validated_data["prices"]]
-        return Response(self.OutputSerializer(stored, many=True).data)
+        rows = serializer.validated_data["prices"]
+
+        @atomic_retry
+        def record_all():
+            return [price_observe(**row, recorded_by=request.user) for row in rows]
+
+        return Response(PriceOutcomeSerializer(record_all(), many=True).data)
+
+
+class PriceHoldSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    asset = serializers.CharField(source="asset.symbol")
+    price = DecimalString(source="observation.price", help_text="The price held back.")
+    live_price = DecimalString(source="observation.live_price", allow_null=True)
+    reason = serializers.ChoiceField(choices=PriceHold.Reason.choices)
+    status = serializers.ChoiceField(choices=PriceHold.Status.choices)
+    source = serializers.CharField(source="observation.source")
+    recorded_by = serializers.CharField(
+        source="observation.recorded_by.username", allow_null=True, default=None
+    )
+    observed_at = serializers.DateTimeField(source="observation.observed_at")
+    note = serializers.CharField(source="observation.note")
+    resolution = serializers.CharField()
+
+
+class PriceHoldListApi(APIView):
+    permission_classes = [StaffPermission]
+    staff_permissions = {"GET": VIEW_PRICE_HOLDS}
+
+    @extend_schema(
+        operation_id="staff_price_holds",
+        tags=["staff"],
+        summary="Prices held for confirmation (pending)",
+        responses=PriceHoldSerializer(many=True),
+        examples=[OpenApiExample("Held", value=[HOLD_EXAMPLE], response_only=True)],
+    )
+    def get(self, request):
+        holds = price_holds_pending()
+        return Response(PriceHoldSerializer(holds, many=True).data)
+
+
+class PriceHoldConfirmApi(APIView):
+    permission_classes = [StaffPermission]
+    staff_permissions = {"POST": CONFIRM_PRICE}
+
+    @extend_schema(
+        operation_id="staff_price_hold_confirm",
+        tags=["staff"],
+        summary="Confirm a held price: it goes live (a second staff member only)",
+        request=None,
+        responses={200: PriceOutcomeSerializer},
+        examples=[
+            OpenApiExample(
+                "Confirmed",
+                value={
+                    **PRICE_HELD_EXAMPLE,
+                    "decision": "confirmed",
+                    "price": "6000",
+                    "source": "feed ✓ risk",
+                    "note": "Held price #41 from feed confirmed by risk.",
+                },
+                response_only=True,
+                status_codes=["200"],
+            ),
+            error_example(
+                "second_person_required",
+                "A held price is confirmed by a second staff member, not by the one who recorded it.",
+                None,
+                403,
+            ),
+        ],
+    )
+    def post(self, request, pk: int):
+        outcome = price_hold_confirm(hold_id=pk, staff_user=request.user)
+        return Response(PriceOutcomeSerializer(outcome).data)
+
+
+class PriceHoldRejectApi(APIView):
+    permission_classes = [StaffPermission]
+    staff_permissions = {"POST": CONFIRM_PRICE}
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=200, required=False, default="")
+
+    @extend_schema(
+        operation_id="staff_price_hold_reject",
+        tags=["staff"],
+        summary="Reject a held price: it never goes live",
+        request=InputSerializer,
+        responses={200: PriceHoldSerializer},
+        examples=[
+            OpenApiExample(
+                "Reject", value={"reason": "Feed glitch: a misplaced decimal point."}, request_only=True
+            ),
+            OpenApiExample(
+                "Rejected",
+                value={**HOLD_EXAMPLE, "status": "rejected", "resolution": "Rejected by risk (#42)."},
+                response_only=True,
+                status_codes=["200"],
+            ),
+        ],
+    )
+    def post(self, request, pk: int):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        hold = price_hold_reject(hold_id=pk, staff_user=request.user, **serializer.validated_data)
+        return Response(PriceHoldSerializer(hold).data)
 
 
 class AssetCreateApi(APIView):

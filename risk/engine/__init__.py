@@ -2,8 +2,8 @@
 
 Valuation and margin ratio, max borrowable / transferable, liquidation prices, the
 partial liquidation plan and the stress test. Every amount is a `Decimal`; arithmetic
-runs in a 60-digit local context and rounds only where a rule says so, always in the
-direction that favours solvency.
+runs in the desk's 80-digit context (`rounding.MONEY_CONTEXT`) and rounds only where a
+rule says so, always in the direction that favours solvency.
 """
 
 from .limits import (

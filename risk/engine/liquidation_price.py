@@ -31,7 +31,7 @@ from .valuation import Assets, Positions, status, terms_for, value
 
 SIGNIFICANT_DIGITS = 10
 # A root above this is "no positive price reaches it": no asset trades there, and the
-# valuation's 60-digit context must stay able to hold quantity * price to 8 places.
+# valuation's 80-digit context must stay able to hold quantity * price to 8 places.
 MAX_PRICE = Decimal(10) ** 30
 MAX_REGRIDS = 4  # re-searches when the answer lands in another decade than its guess
 

@@ -1,8 +1,15 @@
-"""The engine's decimal context and the rounding helpers every module shares.
+"""The desk's decimal context and the rounding helpers every module shares.
 
-All money math runs inside `money_context()`: 60 significant digits, so products of
-prices (8 places) and amounts (up to 18 places) and the quotients of the closed forms
-never round before the one explicit, directed rounding at the end of a step.
+This is the ONE definition of the precision money is computed in, for the whole
+project: the engine enters it with `money_context()`, and `margin_project.money`
+(services, ledger, SQL parameters, the process-wide default) takes `MONEY_CONTEXT`
+from here. It lives in the engine because the engine may import nothing of the
+project (it must stay pure); the project may import this pure module.
+
+80 significant digits: amounts and prices fit numeric(40, 18), so a sum or a
+negation of two of them (at most 41 digits) and a product of an amount and a price
+(at most 80 digits) are exact, and the quotients of the closed forms never round
+before the one explicit, directed rounding at the end of a step.
 """
 
 from __future__ import annotations
@@ -14,25 +21,27 @@ from contextlib import AbstractContextManager
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from typing import ParamSpec, TypeVar
 
-PRECISION = 60
+PRECISION = 80
+
+# Never use it to compute in place (its flags are shared); copy it or pass it as
+# ``context=``, as `money_context()` and `margin_project.money` do.
+MONEY_CONTEXT = decimal.Context(
+    prec=PRECISION,
+    rounding=ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 def money_context() -> AbstractContextManager[decimal.Context]:
-    """A fresh local decimal context with 60 significant digits.
+    """A fresh local copy of `MONEY_CONTEXT` (80 significant digits).
 
-    Built from scratch rather than copied from the caller's context so a caller that
-    lowered the precision or disabled traps cannot change the engine's answers.
+    Copied from the one definition rather than from the caller's context, so a caller
+    that lowered the precision or disabled traps cannot change the engine's answers.
     """
-    return decimal.localcontext(
-        decimal.Context(
-            prec=PRECISION,
-            rounding=ROUND_HALF_EVEN,
-            traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
-        )
-    )
+    return decimal.localcontext(MONEY_CONTEXT)
 
 
 def in_money_context(func: Callable[P, R]) -> Callable[P, R]:

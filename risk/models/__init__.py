@@ -3,7 +3,7 @@ from .asset import Asset, CollateralTier
 from .lease import JobLease
 from .liquidation import LineKind, Liquidation, LiquidationLine
 from .margin_call import MarginCall, RatioSnapshot, StatusChange
-from .price import AssetPrice
+from .price import AssetPrice, PriceDecision, PriceHold, PriceObservation
 from .settings import RiskSettings
 
 __all__ = [
@@ -15,6 +15,9 @@ __all__ = [
     "Liquidation",
     "LiquidationLine",
     "MarginCall",
+    "PriceDecision",
+    "PriceHold",
+    "PriceObservation",
     "RatioSnapshot",
     "RiskSettings",
     "StaffAlert",

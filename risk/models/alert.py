@@ -13,6 +13,7 @@ class StaffAlert(TimestampedModel):
         STALE_PRICE = "stale_price", "Stale price"
         BAD_DEBT = "bad_debt", "Bad debt"
         SWEEP_ERROR = "sweep_error", "Sweep error"
+        PRICE_HELD = "price_held", "Price held for confirmation"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -28,6 +29,12 @@ class StaffAlert(TimestampedModel):
                 fields=["kind", "asset"],
                 condition=Q(resolved_at__isnull=True, kind="stale_price"),
                 name="staff_alert_one_open_stale_price",
+            ),
+            # One open held-price alert per asset; further holds update it.
+            models.UniqueConstraint(
+                fields=["kind", "asset"],
+                condition=Q(resolved_at__isnull=True, kind="price_held"),
+                name="staff_alert_one_open_price_held",
             ),
         ]
 

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -9,6 +10,9 @@ from simple_history.models import HistoricalRecords
 from margin_project.formatting import amount_text
 from margin_project.models import TimestampedModel
 from margin_project.money import ExactDecimalField
+
+# A band wider than 1000% would not catch a misplaced decimal point.
+MAX_PRICE_MOVE = Decimal(10)
 
 
 class Asset(TimestampedModel):
@@ -44,6 +48,21 @@ class Asset(TimestampedModel):
         ],
         help_text="Most principal one account may owe in this asset; empty = no cap.",
     )
+    max_price_move = ExactDecimalField(
+        "maximum price move",
+        max_digits=12,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="Largest change from the live price one update may make (0.15 = 15%); a larger move "
+        "is held until a second source or staff member confirms it. Empty: the risk settings' default.",
+    )
+    price_sources_required = models.PositiveSmallIntegerField(
+        "price sources required",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Independent sources that must agree (within the band) before a price goes live.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -58,6 +77,10 @@ class Asset(TimestampedModel):
     def clean(self) -> None:
         if self.symbol:
             self.symbol = self.symbol.upper()
+        if self.max_price_move is not None and not (0 < self.max_price_move <= MAX_PRICE_MOVE):
+            raise ValidationError(
+                {"max_price_move": f"The maximum price move must be above 0 and at most {MAX_PRICE_MOVE}."}
+            )
 
 
 class CollateralTier(TimestampedModel):

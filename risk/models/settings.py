@@ -32,6 +32,15 @@ class RiskSettings(TimestampedModel):
     max_price_age = models.DurationField(
         default=timedelta(minutes=5), help_text="Older prices are stale: no liquidation uses them."
     )
+    max_price_move = _ratio(
+        "0.15",
+        "Sanity band: the largest change one price update may make (0.15 = 15%) unless an asset sets its "
+        "own. A larger move is held until a second source or a second staff member confirms it.",
+    )
+    price_confirm_window = models.DurationField(
+        default=timedelta(minutes=2),
+        help_text="Reports from several sources count together (median, confirmation) within this window.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -60,6 +69,10 @@ class RiskSettings(TimestampedModel):
             errors["target_level"] = (
                 "Target × (1 − fee) must exceed 100%, or selling collateral cannot raise the ratio."
             )
+        if not (Decimal(0) < self.max_price_move <= Decimal(10)):
+            errors["max_price_move"] = "The maximum price move must be above 0 and at most 10 (1000%)."
+        if not (timedelta(seconds=1) <= self.price_confirm_window <= timedelta(hours=1)):
+            errors["price_confirm_window"] = "The confirmation window must be between 1 second and 1 hour."
         if self.liquidation_level <= 1:
             errors["liquidation_level"] = "The liquidation level must be above 100%."
         if self.max_price_age is not None and self.max_price_age <= timedelta(0):

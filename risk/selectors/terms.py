@@ -13,7 +13,7 @@ from django.utils import timezone
 from margin_project.errors import MissingPrice, StalePrice
 from risk.engine import AssetTerms, Band, Thresholds
 
-from ..models import Asset, RiskSettings
+from ..models import Asset, PriceHold, RiskSettings
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,26 @@ class MarketSnapshot:
     observed_at: dict[str, datetime | None] = field(default_factory=dict)
     stale: frozenset[str] = frozenset()
     missing: frozenset[str] = frozenset()
+    # A move beyond the sanity band is held for confirmation: these count as stale too.
+    held: frozenset[str] = frozenset()
 
-    def require_prices(self, symbols: Iterable[str]) -> None:
-        """Refuse when a valuation would rest on a missing or stale price."""
+    def require_prices(self, symbols: Iterable[str], *, fresh: bool = True) -> None:
+        """Refuse when a valuation would rest on a missing or stale price (or one held back).
+
+        ``fresh=False``: only a missing price refuses (a view of what a risk-reducing action
+        would do may show the last known prices).
+        """
         symbols = set(symbols)
         if missing := sorted(symbols & self.missing):
             raise MissingPrice(f"No price yet for {', '.join(missing)}.", field="asset")
+        if not fresh:
+            return
+        if held := sorted(symbols & self.held):
+            raise StalePrice(
+                f"A move of the price of {', '.join(held)} beyond the sanity band is waiting for "
+                "confirmation; try again once it is confirmed or rejected.",
+                field="asset",
+            )
         if stale := sorted(symbols & self.stale):
             raise StalePrice(
                 f"The price of {', '.join(stale)} is stale; try again once the feed has updated.",
@@ -54,13 +68,22 @@ def market_snapshot(*, symbols: Iterable[str] | None = None, now: datetime | Non
     """Terms for the given symbols (all assets when None).
 
     An asset without a price is left out of ``terms`` and named in ``missing``.
+    An asset whose price is older than the maximum age, or with a move beyond the
+    sanity band held for confirmation (younger than that age), is ``stale``.
     The quote asset is worth exactly 1 and is never stale.
     """
     now = now or timezone.now()
     max_age = RiskSettings.load().max_price_age
     queryset = Asset.objects.select_related("price").prefetch_related("tiers")
+    holds = PriceHold.objects.filter(
+        status=PriceHold.Status.PENDING,
+        reason=PriceHold.Reason.OUT_OF_BAND,
+        observation__observed_at__gte=now - max_age,
+    )
     if symbols is not None:
         queryset = queryset.filter(symbol__in=set(symbols))
+        holds = holds.filter(asset__symbol__in=set(symbols))
+    held = set(holds.values_list("asset__symbol", flat=True)) - {settings.QUOTE_ASSET}
     terms: dict[str, AssetTerms] = {}
     assets: dict[str, Asset] = {}
     observed: dict[str, datetime | None] = {}
@@ -79,7 +102,7 @@ def market_snapshot(*, symbols: Iterable[str] | None = None, now: datetime | Non
         else:
             price = price_row.price
             observed[asset.symbol] = price_row.observed_at
-            if now - price_row.observed_at > max_age:
+            if now - price_row.observed_at > max_age or asset.symbol in held:
                 stale.add(asset.symbol)
         tiers = sorted(asset.tiers.all(), key=lambda t: (t.up_to is None, t.up_to or 0))
         # No tiers means no collateral value; the placeholder band is never used then.
@@ -98,5 +121,10 @@ def market_snapshot(*, symbols: Iterable[str] | None = None, now: datetime | Non
             borrow_limit=asset.borrow_limit,
         )
     return MarketSnapshot(
-        terms=terms, assets=assets, observed_at=observed, stale=frozenset(stale), missing=frozenset(missing)
+        terms=terms,
+        assets=assets,
+        observed_at=observed,
+        stale=frozenset(stale),
+        missing=frozenset(missing),
+        held=frozenset(held),
     )

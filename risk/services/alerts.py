@@ -48,6 +48,37 @@ def stale_price_alerts_resolve(*, asset: Asset) -> int:
     ).update(resolved_at=timezone.now())
 
 
+def price_held_alert(*, asset: Asset, message: str) -> StaffAlert:
+    """Open (or update) the risk desk's alert that a price of ``asset`` is held for confirmation.
+
+    The e-mail leaves after commit, and only if the alert is still open then: a held
+    price confirmed by a second source in the same batch alerts nobody.
+    """
+    alert = StaffAlert.objects.filter(
+        kind=StaffAlert.Kind.PRICE_HELD, asset=asset, resolved_at__isnull=True
+    ).first()
+    if alert:
+        alert.message = message
+        alert.save(update_fields=["message", "updated_at"])
+        return alert
+    alert = StaffAlert.objects.create(kind=StaffAlert.Kind.PRICE_HELD, asset=asset, message=message)
+    from ..tasks import send_staff_alert_email
+
+    def send_if_open() -> None:
+        if StaffAlert.objects.filter(pk=alert.pk, resolved_at__isnull=True).exists():
+            send_staff_alert_email.delay(alert.pk)
+
+    transaction.on_commit(send_if_open)
+    return alert
+
+
+def price_held_alerts_resolve(*, asset: Asset) -> int:
+    """No price of the asset is held any more: close its held-price alert."""
+    return StaffAlert.objects.filter(
+        kind=StaffAlert.Kind.PRICE_HELD, asset=asset, resolved_at__isnull=True
+    ).update(resolved_at=timezone.now())
+
+
 def staff_alert_email_send(*, alert_id: int) -> None:
     alert = StaffAlert.objects.get(pk=alert_id)
     send_mail(

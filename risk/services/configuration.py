@@ -43,6 +43,8 @@ ASSET_FIELDS = (
     "daily_interest_rate",
     "liquidation_priority",
     "borrow_limit",
+    "max_price_move",
+    "price_sources_required",
 )
 ASSET_FIXED = ("symbol", "precision")  # amounts already held are stored at the precision
 SETTINGS_FIELDS = (
@@ -52,7 +54,10 @@ SETTINGS_FIELDS = (
     "target_level",
     "liquidation_level",
     "liquidation_fee",
+    "collateral_repay_fee",
     "max_price_age",
+    "max_price_move",
+    "price_confirm_window",
 )
 
 
@@ -157,7 +162,7 @@ def asset_update(
         tiers_check(tiers=_tier_rows(asset), is_collateral=True, confirm=True)
     if changed:
         _save(asset, actor=actor, reason=reason)
-        record_configuration_changed(asset, object="asset", key=asset.symbol)
+        record_configuration_changed(asset, object="asset", key=asset.symbol, fields=changed)
     return asset
 
 
@@ -238,5 +243,5 @@ def risk_settings_update(
     guard_rails_check(changes=changed, rails=SETTINGS_GUARD_RAILS, confirm=confirm)
     if changed:
         _save(risk, actor=actor, reason=reason)
-        record_configuration_changed(risk, object="risk_settings", key="risk_settings")
+        record_configuration_changed(risk, object="risk_settings", key="risk_settings", fields=changed)
     return risk

@@ -23,6 +23,8 @@ def asset_change_data(asset: Asset, tiers: list[tuple] | None = None, **fields) 
         "daily_interest_rate": str(asset.daily_interest_rate),
         "borrow_limit": "" if asset.borrow_limit is None else str(asset.borrow_limit),
         "liquidation_priority": str(asset.liquidation_priority),
+        "max_price_move": "" if asset.max_price_move is None else str(asset.max_price_move),
+        "price_sources_required": str(asset.price_sources_required),
     }
     data.update({key: str(value) for key, value in fields.items()})
     data = {key: value for key, value in data.items() if value != ""}
@@ -62,10 +64,12 @@ def risk_settings_data(**fields) -> dict[str, str]:
             "liquidation_level",
             "liquidation_fee",
             "collateral_repay_fee",
+            "max_price_move",
         )
     }
-    seconds = int(risk.max_price_age.total_seconds())
-    data["max_price_age"] = f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    for name in ("max_price_age", "price_confirm_window"):
+        seconds = int(getattr(risk, name).total_seconds())
+        data[name] = f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
     data.update({key: str(value) for key, value in fields.items()})
     return data
 

@@ -241,7 +241,8 @@ def test_record_price_stores_it_and_the_sweep_that_follows_opens_a_margin_call(
     ("price", "message"),
     [
         ("0", "The price must be greater than zero."),
-        ("abc", "The price must be a decimal number."),
+        ("abc", "&#x27;abc&#x27; is not a decimal number."),
+        ("6_0000", "&#x27;6_0000&#x27; is not a decimal number."),
         ("", "This field is required."),
     ],
 )

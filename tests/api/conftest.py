@@ -23,6 +23,11 @@ def _fresh_throttles():
 
 
 def client_for(user) -> APIClient:
+    """A token client; for staff, one that sends a fresh X-OTP-Code (staff changes need one)."""
+    if user.is_staff:
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            totp_device(user)
+        return OtpApiClient(user)
     client = APIClient()
     token, _ = Token.objects.get_or_create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")

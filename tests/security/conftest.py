@@ -24,9 +24,9 @@ from accounts.selectors import margin_account_for
 from accounts.services import loan_borrow, transfer
 from accounts.services.sweep import account_sweep
 from margin_project.events.models import DeliveryAttempt, Event, WebhookDelivery, WebhookEndpoint
-from risk.models import Liquidation, MarginCall, StaffAlert, StatusChange
+from risk.models import Liquidation, MarginCall, RiskSettings, StaffAlert, StatusChange
 from risk.roles import RISK_OFFICER, SUPPORT
-from risk.services import price_record
+from risk.services import price_observe, price_record
 from tests.api.conftest import fresh_code
 from tests.conftest import totp_device
 from tests.helpers import enable_mode, fund_margin, staff_sign_in
@@ -87,6 +87,9 @@ def desk(make_user, market) -> Desk:
     ClockedSchedule.objects.create(clocked_time=timezone.now())
     SolarSchedule.objects.create(event="sunrise", latitude=Decimal("40.7128"), longitude=Decimal("74.006"))
     StaticDevice.objects.create(user=users["superuser"], name="Recovery codes", confirmed=True)
+    # A held price (a move far beyond the sanity band, from the feed) for the hold pages.
+    RiskSettings.objects.filter(pk=1).update(max_price_move=RiskSettings().max_price_move)
+    price_observe(asset="ETH", price="30", source="feed")
     StaffAlert.objects.create(kind=StaffAlert.Kind.BAD_DEBT, message="Bad debt covered by the fund.")
     StatusChange.objects.create(
         margin_account=margin_account_for(alice),

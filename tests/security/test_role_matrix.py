@@ -33,7 +33,7 @@ from rest_framework.views import APIView
 
 from accounts.models import ApiKey
 from margin_project.events.models import Event, WebhookEndpoint
-from risk.models import Asset, AssetPrice, RiskSettings
+from risk.models import Asset, AssetPrice, PriceHold, RiskSettings
 
 from .conftest import ROLES, Desk, api_for, browser_for
 
@@ -80,6 +80,9 @@ API = {
     "api-staff-accounts": {"GET": STAFF},
     "api-staff-account": {"GET": STAFF},
     "api-staff-prices": {"POST": OFFICER},
+    "api-staff-price-holds": {"GET": STAFF},
+    "api-staff-price-hold-confirm": {"POST": OFFICER},
+    "api-staff-price-hold-reject": {"POST": OFFICER},
     "api-staff-asset-create": {"POST": OFFICER},
     "api-staff-asset": {"PATCH": OFFICER},
     "api-staff-asset-tiers": {"PUT": OFFICER},
@@ -189,6 +192,8 @@ ADMIN_MODELS = {
     "accounts.notification": READ_ONLY,
     "risk.asset": ModelRule(view=STAFF, add=OFFICER, change=OFFICER, delete=SUPERUSER),
     "risk.assetprice": READ_ONLY,
+    "risk.pricehold": READ_ONLY,
+    "risk.priceobservation": READ_ONLY,
     "risk.risksettings": ModelRule(view=STAFF, change=OFFICER),
     "risk.margincall": READ_ONLY,
     "risk.liquidation": READ_ONLY,
@@ -223,6 +228,8 @@ ADMIN_ACTIONS = {
     ("accounts.user", "delete_selected"): SUPERUSER,
     ("accounts.marginaccount", "sweep_selected"): OFFICER,
     ("risk.asset", "delete_selected"): SUPERUSER,
+    ("risk.pricehold", "confirm_selected"): OFFICER,
+    ("risk.pricehold", "reject_selected"): OFFICER,
     ("events.webhookendpoint", "delete_selected"): SUPERUSER,
     ("events.webhookendpoint", "disable"): OFFICER,
     ("events.webhookendpoint", "enable"): OFFICER,
@@ -413,6 +420,8 @@ def url_for(route: Route, desk: Desk, role: str) -> str:
         return reverse(name, args=special_args[name]())
     by_name = {
         "api-margin-call": {"pk": desk.margin_call.pk},
+        "api-staff-price-hold-confirm": {"pk": PriceHold.objects.order_by("pk").first().pk},
+        "api-staff-price-hold-reject": {"pk": PriceHold.objects.order_by("pk").first().pk},
         "api-liquidation": {"pk": desk.liquidation.pk},
         "api-notification-read": {"pk": desk.notification.pk},
         "liquidation-detail": {"pk": desk.liquidation.pk},

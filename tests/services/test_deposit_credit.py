@@ -43,7 +43,8 @@ def test_same_reference_with_other_details_is_refused(customer):
         ("abc", "not a decimal"),
         (1.5, "decimal strings"),
         ("NaN", "finite"),
-        ("1e30", "too large"),
+        ("1" + "0" * 22, "too large"),
+        ("1e30", "without an exponent"),
     ],
 )
 def test_bad_amount_is_refused_and_changes_nothing(customer, amount, message):

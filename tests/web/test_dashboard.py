@@ -144,7 +144,7 @@ def test_dashboard_queries_do_not_grow_with_the_history(
 ):
     for _ in range(10):
         transfer(user=borrower, asset="USDT", amount="1", direction="to_spot")
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         assert borrower_client.get("/").status_code == 200
 
 

@@ -74,8 +74,11 @@ def test_price_drop_produces_one_margin_call_one_email_one_notification(borrower
 
 
 def test_deeper_drop_liquidates_exactly_the_engine_plan(borrowers, celery_worker):
-    AssetPrice.objects.filter(asset__symbol="BTC").update(price=LIQUIDATION_PRICE)  # no sweep yet
+    btc = AssetPrice.objects.filter(asset__symbol="BTC")
+    before = btc.get().price
+    btc.update(price=LIQUIDATION_PRICE)  # no sweep yet: the plan is computed at the new price
     planned = engine_plan(borrowers[0])
+    btc.update(price=before)  # the feed moves it (a sweep follows only a price that changes)
     price_record(asset="BTC", price=LIQUIDATION_PRICE, source="feed")
     wait_for(lambda: Liquidation.objects.count() == 3, what="three liquidations")
     settle(celery_worker)
