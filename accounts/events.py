@@ -184,7 +184,8 @@ def liquidation_draft(liquidation, lines=None) -> EventDraft:
 
 def sweep_events_record(*, status_changes=(), opened=(), liquidations=(), closed=(), lines=None) -> list:
     """A sweep batch's events in one bulk insert, in the order things happened to each account:
-    status change, margin call opened, liquidation, margin call closed.
+    status change (into margin call or liquidation), margin call opened, liquidation, margin
+    call closed, status change (back to healthy).
 
     Takes the records the batch wrote (``StatusChange``, ``MarginCall``, ``Liquidation``
     rows with their pks); ``lines`` optionally maps a liquidation's pk to its lines
@@ -192,13 +193,43 @@ def sweep_events_record(*, status_changes=(), opened=(), liquidations=(), closed
     """
     lines = lines or {}
     steps = [
-        *((change.margin_account_id, 0, status_changed_draft(change)) for change in status_changes),
+        *(
+            (
+                change.margin_account_id,
+                4 if change.to_status == "healthy" else 0,
+                status_changed_draft(change),
+            )
+            for change in status_changes
+        ),
         *((call.margin_account_id, 1, margin_call_opened_draft(call)) for call in opened),
         *((x.margin_account_id, 2, liquidation_draft(x, lines.get(x.pk))) for x in liquidations),
         *((call.margin_account_id, 3, margin_call_closed_draft(call)) for call in closed),
     ]
     steps.sort(key=lambda step: step[:2])
     return events_record_bulk(events=[draft for _, _, draft in steps])
+
+
+def sweep_events_record_for(*, account_ids, at, liquidation_ids=()) -> list:
+    """The events of what a sweep wrote at ``at`` for these accounts, read back and written in one
+    insert (the batch sweep's one call, at the end of its transaction): status changes and
+    margin calls stamped ``at``, and the liquidations it posted (``liquidation_ids``).
+    """
+    from risk.models import Liquidation, LiquidationLine, MarginCall, StatusChange
+
+    account_ids = list(account_ids)
+    calls = MarginCall.objects.filter(margin_account_id__in=account_ids)
+    lines: dict[int, list] = {}
+    for line in LiquidationLine.objects.filter(liquidation_id__in=list(liquidation_ids)).select_related(
+        "asset", "from_sale_of"
+    ):
+        lines.setdefault(line.liquidation_id, []).append(line)
+    return sweep_events_record(
+        status_changes=StatusChange.objects.filter(margin_account_id__in=account_ids, at=at).order_by("id"),
+        opened=calls.filter(opened_at=at).order_by("id"),
+        liquidations=Liquidation.objects.filter(pk__in=list(liquidation_ids)).order_by("id"),
+        closed=calls.filter(closed_at=at).order_by("id"),
+        lines=lines,
+    )
 
 
 def interest_charged_select_sql() -> str:

@@ -14,6 +14,7 @@ from accounts.events import (
     margin_call_opened_payload,
     status_changed_payload,
     sweep_events_record,
+    sweep_events_record_for,
 )
 from accounts.services.sweep import account_sweep
 from margin_project.events.catalog import CATALOG, LIQUIDATION_LINE, PayloadInvalid, Types, payload_check
@@ -103,13 +104,37 @@ def test_a_sweep_batchs_events_are_written_in_one_statement_in_order_per_account
         by_account.setdefault(event.account_id, []).append(event.type)
     assert by_account[liquidated.pk] == [
         Types.MARGIN_STATUS_CHANGED,  # healthy -> margin_call
-        Types.MARGIN_STATUS_CHANGED,  # margin_call -> healthy, after the liquidation
         Types.MARGIN_CALL_OPENED,
         Types.LIQUIDATION_EXECUTED,
         Types.MARGIN_CALL_CLOSED,
+        Types.MARGIN_STATUS_CHANGED,  # margin_call -> healthy, after the liquidation
     ]
     assert by_account[second.pk] == [Types.MARGIN_STATUS_CHANGED, Types.MARGIN_CALL_OPENED]
     assert written[0].occurred_at == changes[0].at
+
+
+def test_what_a_sweep_wrote_at_its_time_is_read_back_into_its_events(customer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    account = leveraged_btc_holder(customer)
+    first, second = timezone.now(), timezone.now() + timedelta(minutes=1)
+    AssetPrice.objects.filter(asset__symbol="BTC").update(price=MARGIN_CALL_PRICE)
+    account_sweep(margin_account_id=account.pk, now=first)
+    AssetPrice.objects.filter(asset__symbol="BTC").update(price=LIQUIDATION_PRICE)
+    outcome = account_sweep(margin_account_id=account.pk, now=second)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        written = sweep_events_record_for(
+            account_ids=[account.pk], at=second, liquidation_ids=[outcome.liquidation_id]
+        )
+    assert [e.type for e in written] == [
+        Types.LIQUIDATION_EXECUTED,
+        Types.MARGIN_CALL_CLOSED,
+        Types.MARGIN_STATUS_CHANGED,  # back to healthy, after the liquidation
+    ]  # the call was opened by the first sweep, not this one
+    assert len(queries.captured_queries) <= 8  # a few reads and one insert, whatever the batch size
+    assert len(written[0].payload["lines"]) == Liquidation.objects.get().lines.count()
 
 
 def test_prices_alerts_and_configuration_build_payloads_of_their_types(market):
