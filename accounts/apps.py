@@ -16,3 +16,11 @@ class AccountsConfig(AppConfig):
         from .receivers import sweep_exposed_accounts
 
         price_changed.connect(sweep_exposed_accounts, dispatch_uid="accounts.sweep_exposed_accounts")
+
+        from margin_project.events.signals import webhook_endpoint_disabled
+
+        from .receivers import notify_webhook_endpoint_disabled
+
+        webhook_endpoint_disabled.connect(
+            notify_webhook_endpoint_disabled, dispatch_uid="accounts.webhook_disabled"
+        )

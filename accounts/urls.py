@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from .views import actions, api_keys, auth, dashboard, history, liquidations, mode, notifications, two_factor
+from .views import (
+    actions,
+    api_keys,
+    auth,
+    dashboard,
+    history,
+    liquidations,
+    mode,
+    notifications,
+    two_factor,
+    webhooks,
+)
 
 urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
@@ -45,4 +56,6 @@ urlpatterns = [
     path("history/export.csv", history.LedgerExportView.as_view(), name="history-export"),
     path("history/interest/", history.InterestHistoryView.as_view(), name="interest-history"),
     path("history/interest/export.csv", history.InterestExportView.as_view(), name="interest-export"),
+    path("webhooks/", webhooks.WebhookListView.as_view(), name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook-detail"),
 ]

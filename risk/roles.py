@@ -65,13 +65,15 @@ VIEW_PRICE_HOLDS = "risk.view_pricehold"
 CHANGE_RISK_SETTINGS = "risk.change_risksettings"
 
 # Apps whose every model staff may view (customers are ``accounts.User``).
-VIEWED_APPS = ("accounts", "risk", "django_celery_beat")
+VIEWED_APPS = ("accounts", "risk", "django_celery_beat", "events")
 
 # What a risk officer may change, beyond viewing: configuration and schedules.
 CONFIGURATION = {
     ("risk", "asset"): ("add", "change"),
     ("risk", "collateraltier"): ("add", "change", "delete"),
     ("risk", "risksettings"): ("change",),
+    # The desk's own webhook endpoints: register, turn off and on, re-send deliveries.
+    ("events", "webhookendpoint"): ("add", "change"),
 }
 SCHEDULE_ACTIONS = ("add", "change", "delete")
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from margin_project.events.selectors import events_outbox_lag
 from margin_project.formatting import quote_text
 from risk.models import Asset, Liquidation, MarginCall, RiskSettings, StaffAlert
 
@@ -44,6 +45,27 @@ class Cockpit:
 
     def figure(self, key: str) -> Figure:
         return next(f for f in self.figures if f.key == key)
+
+
+# Webhook deliveries further behind than this (or an endpoint failing) are drawn in red.
+OUTBOX_LAG_ALARM = timedelta(minutes=5)
+
+
+def _outbox_lag_figure(now: datetime) -> Figure:
+    """How far webhook delivery is behind: the age of the oldest event an active endpoint awaits."""
+    lag = events_outbox_lag(now=now)
+    if lag.caught_up:
+        value = "caught up"
+    else:
+        minutes = int(lag.age.total_seconds() // 60)
+        value = f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
+    return Figure(
+        "outbox_lag",
+        "Webhook outbox lag",
+        value,
+        _admin("events_webhookendpoint_changelist"),
+        alarm=lag.endpoints_failing > 0 or (lag.age is not None and lag.age > OUTBOX_LAG_ALARM),
+    )
 
 
 def _admin(name: str, **query) -> str:
@@ -117,6 +139,7 @@ def desk_cockpit(*, now: datetime | None = None) -> Cockpit:
             _admin("risk_staffalert_changelist", resolved_at__isnull="True"),
             alarm=alerts > 0,
         ),
+        _outbox_lag_figure(now),
     ]
     return Cockpit(
         figures=figures, insurance_fund=fund, stale=stale, stale_alerts=stale_alerts, max_price_age=max_age

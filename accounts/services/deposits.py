@@ -6,6 +6,7 @@ from margin_project.errors import Conflict, InvalidReference, NotACustomer
 from margin_project.formatting import amount_text
 from margin_project.transactions import atomic_retry
 
+from ..events import record_deposit_credited, record_withdrawal
 from ..models import LedgerLeg, LedgerTransaction
 from ..models.ledger import AccountKind, TransactionKind
 from .common import margin_account_lock, wallet_account
@@ -40,7 +41,7 @@ def deposit_credit(
         if leg and leg.account.owner_id == user.pk and leg.asset_id == asset_obj.pk and leg.amount == value:
             return existing
         raise Conflict("This deposit reference was already credited with other details.", field="reference")
-    return ledger_post(
+    txn = ledger_post(
         kind=TransactionKind.DEPOSIT,
         legs=[
             Leg(house_account(AccountKind.EXTERNAL, asset_obj), -value),
@@ -51,6 +52,8 @@ def deposit_credit(
         memo=f"Deposit of {amount_text(value)} {asset_obj.symbol}",
         created_by=credited_by,
     )
+    record_deposit_credited(transaction=txn, asset=asset_obj, amount=value)
+    return txn
 
 
 @atomic_retry
@@ -59,7 +62,7 @@ def withdrawal_create(*, user, asset: str, amount: object, destination: str = ""
     asset_obj = asset_get(asset)
     value = amount_parse(amount, asset_obj)
     margin_account = margin_account_lock(user)
-    return ledger_post(
+    txn = ledger_post(
         kind=TransactionKind.WITHDRAWAL,
         legs=[
             Leg(wallet_account(user, AccountKind.SPOT, asset_obj), -value),
@@ -69,3 +72,5 @@ def withdrawal_create(*, user, asset: str, amount: object, destination: str = ""
         memo=f"Withdrawal of {amount_text(value)} {asset_obj.symbol} to {destination[:100]}".strip(),
         created_by=user,
     )
+    record_withdrawal(transaction=txn, asset=asset_obj, amount=value, destination=destination)
+    return txn

@@ -25,6 +25,7 @@ from margin_project.formatting import amount_text, percent_text, price_text
 from margin_project.transactions import atomic_retry
 from risk import engine
 
+from ..events import record_loan_borrowed, record_loan_repaid
 from ..models import InterestAccrual, LedgerTransaction, Loan
 from ..models.ledger import AccountKind, TransactionKind
 from ..models.loan import AccrualKind
@@ -126,6 +127,7 @@ def loan_borrow(*, user, asset: str, amount: object) -> BorrowResult:
             amount=interest,
             transaction=txn,
         )
+    record_loan_borrowed(loan=loan, transaction=txn, amount=value, interest=interest)
     valuation = margin_account_refresh(margin_account, state.market, state.thresholds)
     return BorrowResult(
         loan=loan, transaction=txn, amount=value, interest_charged=interest, valuation=valuation
@@ -232,6 +234,9 @@ def loan_repay(*, user, asset: str, amount: object = None, repay_all: bool = Fal
             f"{amount_text(outcome.interest_paid)}, principal {amount_text(outcome.principal_paid)}"
         ),
         created_by=user,
+    )
+    record_loan_repaid(
+        loan=loan, transaction=txn, interest_paid=outcome.interest_paid, principal_paid=outcome.principal_paid
     )
     margin_account_refresh(margin_account, state.market, state.thresholds)
     return RepayResult(
@@ -344,6 +349,9 @@ def loan_repay_with_collateral(
             f"{sold_obj.symbol} at {price_text(price)} (fee {amount_text(outcome.fee)} {sold_obj.symbol})"
         ),
         created_by=user,
+    )
+    record_loan_repaid(
+        loan=loan, transaction=txn, interest_paid=outcome.interest_paid, principal_paid=outcome.principal_paid
     )
     margin_account_refresh(margin_account, state.market, state.thresholds)
     return CollateralRepayResult(

@@ -7,6 +7,7 @@ from django.db import transaction
 from margin_project.errors import ModeChangeRefused
 from margin_project.security.two_factor import Purpose, totp_check
 
+from ..events import record_margin_mode_changed
 from ..models import MarginAccount
 from ..selectors.positions import account_positions
 from .common import margin_account_lock
@@ -25,6 +26,7 @@ def margin_mode_enable(*, user, otp_code: object, request=None) -> MarginAccount
         if not margin_account.multi_asset_mode:
             margin_account.multi_asset_mode = True
             margin_account.save(update_fields=["multi_asset_mode", "updated_at"])
+            record_margin_mode_changed(margin_account)
     return margin_account
 
 
@@ -41,4 +43,5 @@ def margin_mode_disable(*, user) -> MarginAccount:
     if margin_account.multi_asset_mode:
         margin_account.multi_asset_mode = False
         margin_account.save(update_fields=["multi_asset_mode", "updated_at"])
+        record_margin_mode_changed(margin_account)
     return margin_account

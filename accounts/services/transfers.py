@@ -11,6 +11,7 @@ from margin_project.formatting import amount_text, percent_text
 from margin_project.transactions import atomic_retry
 from risk import engine
 
+from ..events import record_transfer
 from ..models import LedgerTransaction
 from ..models.ledger import AccountKind, TransactionKind
 from ..selectors.positions import AccountState, account_state
@@ -121,5 +122,6 @@ def transfer(*, user, asset: str, amount: object, direction: str) -> TransferRes
         memo=f"{amount_text(value)} {asset_obj.symbol} {source} → {target}",
         created_by=user,
     )
+    record_transfer(transaction=txn, asset=asset_obj, amount=value, direction=direction)
     margin_account_refresh(margin_account, state.market, state.thresholds)
     return TransferResult(transaction=txn, asset=asset_obj.symbol, amount=value, direction=direction)

@@ -43,5 +43,6 @@ urlpatterns = [
     ),
     path("", include("accounts.api.urls")),
     path("", include("risk.api.urls")),
+    path("", include("margin_project.events.api.urls")),
     re_path(r"^.*$", NoSuchEndpointApi.as_view(), name="api-not-found"),
 ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "risk",
+    "margin_project.events",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +123,7 @@ from .api import *  # noqa: E402,F403
 from .binance import *  # noqa: E402,F403
 from .celery import *  # noqa: E402,F403
 from .email import *  # noqa: E402,F403
+from .events import *  # noqa: E402,F403
 
 LOGGING = {
     "version": 1,

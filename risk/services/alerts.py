@@ -7,11 +7,13 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..events import record_stale_price_alert
 from ..models import Asset, StaffAlert
 
 
+@transaction.atomic
 def stale_price_alert(*, asset: Asset, accounts_affected: int) -> StaffAlert:
-    """Open (or refresh) the risk desk's alert that ``asset``'s price is stale."""
+    """Open (or refresh) the risk desk's alert that ``asset``'s price is stale (a new one is an event)."""
     alert = StaffAlert.objects.filter(
         kind=StaffAlert.Kind.STALE_PRICE, asset=asset, resolved_at__isnull=True
     ).first()
@@ -32,6 +34,7 @@ def stale_price_alert(*, asset: Asset, accounts_affected: int) -> StaffAlert:
             )
     except IntegrityError:
         return StaffAlert.objects.get(kind=StaffAlert.Kind.STALE_PRICE, asset=asset, resolved_at__isnull=True)
+    record_stale_price_alert(alert)
     from ..tasks import send_staff_alert_email
 
     transaction.on_commit(lambda: send_staff_alert_email.delay(alert.pk))

@@ -29,6 +29,7 @@ from margin_project.errors import (
     UnknownField,
 )
 
+from ..events import record_configuration_changed, record_tiers_replaced, tiers_snapshot
 from ..models import Asset, CollateralTier, RiskSettings
 from .config_rules import ASSET_GUARD_RAILS, SETTINGS_GUARD_RAILS, guard_rails_check, the_band, tiers_check
 
@@ -139,7 +140,9 @@ def asset_create(
     tiers = _tiers_stored(tiers)
     tiers_check(tiers=tiers, is_collateral=asset.is_collateral, confirm=confirm)
     _save(asset, actor=actor, reason=reason)
+    record_configuration_changed(asset, object="asset", key=asset.symbol)
     _tiers_write(asset, tiers, actor=actor, reason=reason)
+    record_tiers_replaced(asset, before=[], actor=actor)
     return asset
 
 
@@ -159,6 +162,7 @@ def asset_update(
         tiers_check(tiers=_tier_rows(asset), is_collateral=True, confirm=True)
     if changed:
         _save(asset, actor=actor, reason=reason)
+        record_configuration_changed(asset, object="asset", key=asset.symbol, fields=changed)
     return asset
 
 
@@ -175,7 +179,9 @@ def asset_tiers_replace(
     asset = asset_for_update(symbol)
     tiers = _tiers_stored(tiers)
     tiers_check(tiers=tiers, is_collateral=asset.is_collateral, confirm=confirm)
+    before = tiers_snapshot(asset)
     _tiers_write(asset, tiers, actor=actor, reason=reason)
+    record_tiers_replaced(asset, before=before, actor=actor)
     return asset
 
 
@@ -237,4 +243,5 @@ def risk_settings_update(
     guard_rails_check(changes=changed, rails=SETTINGS_GUARD_RAILS, confirm=confirm)
     if changed:
         _save(risk, actor=actor, reason=reason)
+        record_configuration_changed(risk, object="risk_settings", key="risk_settings", fields=changed)
     return risk

@@ -35,6 +35,7 @@ from margin_project.errors import Conflict, DomainError, InvalidAmount, NotFound
 from margin_project.money import decimal_parse, places_of, plain, quantum
 from margin_project.transactions import atomic_retry
 
+from ..events import record_price_recorded
 from ..models import Asset, AssetPrice, PriceDecision, PriceHold, PriceObservation, RiskSettings
 from ..signals import price_changed
 from .alerts import price_held_alert, price_held_alerts_resolve, stale_price_alerts_resolve
@@ -133,6 +134,7 @@ def _live_set(asset: Asset, live: AssetPrice | None, price: Decimal, source: str
         changed = live.price != price
         live.price, live.source, live.observed_at = price, source[:64], observed_at
         live.save(update_fields=["price", "source", "observed_at", "updated_at"])
+    record_price_recorded(live)
     stale_price_alerts_resolve(asset=asset)
     if changed:
         price_changed.send(sender=AssetPrice, asset_id=asset.pk)

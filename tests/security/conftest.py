@@ -23,6 +23,7 @@ from accounts.schedules import schedules_install
 from accounts.selectors import margin_account_for
 from accounts.services import loan_borrow, transfer
 from accounts.services.sweep import account_sweep
+from margin_project.events.models import DeliveryAttempt, Event, WebhookDelivery, WebhookEndpoint
 from risk.models import Liquidation, MarginCall, RiskSettings, StaffAlert, StatusChange
 from risk.roles import RISK_OFFICER, SUPPORT
 from risk.services import price_observe, price_record
@@ -107,6 +108,13 @@ def desk(make_user, market) -> Desk:
     )
     AccessLog.objects.create(**axes_row, http_accept="*/*")
     AccessFailureLog.objects.create(**axes_row, http_accept="*/*", locked_out=False)
+    # A webhook endpoint with one delivery and its attempt (the admin's event pages), owned by
+    # a customer none of the roles is: whoever gets past the API's door finds it not found.
+    endpoint = WebhookEndpoint.objects.create(
+        owner=make_user("hook-owner"), url="https://hooks.example.com/h", secret="whsec_t"
+    )
+    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=Event.objects.order_by("pk").first())
+    DeliveryAttempt.objects.create(delivery=delivery, at=timezone.now(), status_code=503, error="HTTP 503")
     return Desk(
         users=users,
         customer=alice,

@@ -32,6 +32,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.views import APIView
 
 from accounts.models import ApiKey
+from margin_project.events.models import Event, WebhookEndpoint
 from risk.models import Asset, AssetPrice, PriceHold, RiskSettings
 
 from .conftest import ROLES, Desk, api_for, browser_for
@@ -88,6 +89,15 @@ API = {
     "api-staff-risk-settings": {"GET": STAFF, "PATCH": OFFICER},
     "api-keys": {"GET": CUSTOMER, "POST": CUSTOMER},
     "api-key": {"DELETE": CUSTOMER},
+    # Events and webhooks: a customer their own (another's is not found); staff by role.
+    "api-events": {"GET": SIGNED_IN},
+    "api-event-types": {"GET": SIGNED_IN},
+    "api-event": {"GET": SIGNED_IN},
+    "api-webhook-endpoints": {"GET": SIGNED_IN, "POST": CUSTOMER | OFFICER},
+    "api-webhook-endpoint": {"GET": SIGNED_IN, "PATCH": CUSTOMER | OFFICER, "DELETE": CUSTOMER | OFFICER},
+    "api-webhook-deliveries": {"GET": SIGNED_IN},
+    "api-webhook-rotate-secret": {"POST": CUSTOMER | OFFICER},
+    "api-webhook-resend": {"POST": CUSTOMER | OFFICER},
 }
 
 # Binance's dialect (/sapi/v1/, /api/v3/): only a signed API key opens it (tests/binance prove
@@ -142,6 +152,8 @@ WEB = {
     "repay-collateral": {"GET": CUSTOMER, "POST": CUSTOMER},
     "history-export": {"GET": CUSTOMER},
     "interest-export": {"GET": CUSTOMER},
+    "webhooks": {"GET": CUSTOMER, "POST": CUSTOMER},
+    "webhook-detail": {"GET": CUSTOMER, "POST": CUSTOMER},
 }
 
 
@@ -188,6 +200,11 @@ ADMIN_MODELS = {
     "risk.statuschange": READ_ONLY,
     "risk.staffalert": READ_ONLY,
     "risk.ratiosnapshot": READ_ONLY,
+    "events.event": READ_ONLY,
+    # Staff register the desk's own endpoints; deleting one is for superusers.
+    "events.webhookendpoint": ModelRule(view=STAFF, add=OFFICER, change=OFFICER, delete=SUPERUSER),
+    "events.webhookdelivery": READ_ONLY,
+    "events.deliveryattempt": READ_ONLY,
 }
 
 # Admin actions on a change list: (model, action) -> roles that may run it.
@@ -213,6 +230,11 @@ ADMIN_ACTIONS = {
     ("risk.asset", "delete_selected"): SUPERUSER,
     ("risk.pricehold", "confirm_selected"): OFFICER,
     ("risk.pricehold", "reject_selected"): OFFICER,
+    ("events.webhookendpoint", "delete_selected"): SUPERUSER,
+    ("events.webhookendpoint", "disable"): OFFICER,
+    ("events.webhookendpoint", "enable"): OFFICER,
+    ("events.webhookendpoint", "resend_head"): OFFICER,
+    ("events.webhookdelivery", "resend"): OFFICER,
 }
 
 # Every other admin page: the site's own and the operations the model admins add.
@@ -405,6 +427,13 @@ def url_for(route: Route, desk: Desk, role: str) -> str:
         "liquidation-detail": {"pk": desk.liquidation.pk},
         "transaction-detail": {"pk": desk.transaction.pk},
         "api-token-revoke": {"prefix": _token_prefix(desk, role)},
+        "api-event": {"pk": Event.objects.filter(account__user=alice).order_by("pk").first().pk},
+        # Someone else's endpoint and delivery: whoever gets past the door finds nothing (404).
+        "api-webhook-endpoint": {"pk": _others_endpoint(desk).pk},
+        "api-webhook-deliveries": {"pk": _others_endpoint(desk).pk},
+        "api-webhook-rotate-secret": {"pk": _others_endpoint(desk).pk},
+        "api-webhook-resend": {"pk": _others_endpoint(desk).deliveries.get().pk},
+        "webhook-detail": {"pk": _others_endpoint(desk).pk},
         "admin:otp_totp_totpdevice_config": {"pk": TOTPDevice.objects.order_by("pk").first().pk},
         "admin:otp_totp_totpdevice_qrcode": {"pk": TOTPDevice.objects.order_by("pk").first().pk},
         "admin:auth_user_password_change": {"id": alice.pk},
@@ -429,6 +458,11 @@ def url_for(route: Route, desk: Desk, role: str) -> str:
         if param not in kwargs and param in by_param:
             kwargs[param] = by_param[param]
     return reverse(name, kwargs=kwargs)
+
+
+def _others_endpoint(desk: Desk) -> WebhookEndpoint:
+    """The desk fixture's webhook endpoint, owned by a customer none of the roles is."""
+    return WebhookEndpoint.objects.get(owner__username="hook-owner")
 
 
 def _history_args(obj) -> list:
@@ -512,6 +546,7 @@ def call(route: Route, method: str, desk: Desk, role: str, browser) -> bool:
 def action_allowed(model_label: str, action: str, desk: Desk, browser) -> bool:
     app_label, model_name = model_label.split(".")
     obj = sample_object(model_label, desk)
+    browser.get(reverse("admin:index"))  # shows, and so clears, the messages an earlier action left
     response = browser.post(
         reverse(f"admin:{app_label}_{model_name}_changelist"),
         {"action": action, "_selected_action": [obj.pk], "index": 0},

@@ -20,7 +20,9 @@ def test_setup_periodic_tasks_creates_the_schedules_once(db):
     assert tasks["Daily interest accrual (00:00 UTC)"][1].startswith("0 0 * * *")
     assert tasks["Margin sweep (every minute)"] == ("accounts.sweep_all", "every minute")
     assert "kept: Margin sweep (every minute)" in out.getvalue()
-    assert PeriodicTask.objects.count() == 3
+    assert tasks["Webhook delivery healing (every minute)"] == ("events.heal", "every minute")
+    assert tasks["Events purge (daily 03:00 UTC)"][0] == "events.purge"
+    assert PeriodicTask.objects.count() == 5
 
 
 @pytest.mark.django_db
